@@ -1,0 +1,195 @@
+"""Datasets that ship with the kit, loaded as typed DataFrames.
+
+Every file in ``datasets/`` has an entry in ``datasets/catalog.toml`` giving its
+source, license, date, kind (real / derived / simulated), confidence, sha256 and
+columns with dtypes and units. :func:`load` verifies the checksum and the columns
+before returning anything, so a lesson never runs on silently altered data.
+
+Example
+-------
+>>> from modlab import data
+>>> polls = data.load("polls")
+>>> polls.attrs["source"]            # the citation travels with the frame
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+#: Folder holding the shipped datasets and ``catalog.toml`` (the repository's ``datasets/``).
+DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
+CATALOG_FILE = "catalog.toml"
+KINDS = ("real", "derived", "simulated")
+DTYPES = ("string", "int", "float", "date", "category")
+
+
+class DatasetError(ValueError):
+    """A dataset is unknown, missing, altered (checksum) or has unexpected columns."""
+
+
+def sha256_of(path: str | Path) -> str:
+    """Return the hex sha256 digest of a file's bytes.
+
+    Parameters
+    ----------
+    path : str or Path
+        File to hash.
+
+    Returns
+    -------
+    str
+        64 lowercase hex characters.
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _read_catalog(folder: Path) -> dict[str, dict[str, Any]]:
+    path = folder / CATALOG_FILE
+    if not path.exists():
+        raise DatasetError(
+            f"no dataset catalog at {path}. modlab finds its datasets in the repository it was "
+            "installed from: install it from a clone with `pip install -e .` (or `make lab`)."
+        )
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def catalog_entries(folder: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """Return the raw catalog: dataset name -> entry (file, title, source, columns, ...).
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        Datasets folder; defaults to :data:`DATASETS_DIR`.
+
+    Raises
+    ------
+    DatasetError
+        If the folder has no ``catalog.toml``.
+    """
+    return _read_catalog(Path(folder) if folder else DATASETS_DIR)
+
+
+def catalog(folder: str | Path | None = None) -> pd.DataFrame:
+    """List the datasets: one row each with title, kind, license, source and confidence.
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        Datasets folder; defaults to :data:`DATASETS_DIR`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by dataset name; columns ``file, title, kind, date, license, source, confidence``.
+    """
+    rows = {
+        name: {key: entry.get(key, "") for key in ("file", "title", "kind", "date", "license", "source", "confidence")}
+        for name, entry in catalog_entries(folder).items()
+    }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "name"
+    return frame
+
+
+def info(name: str, folder: str | Path | None = None) -> dict[str, Any]:
+    """Return the catalog entry of dataset ``name`` (a dict; columns under ``"columns"``).
+
+    Raises
+    ------
+    DatasetError
+        If ``name`` is not in the catalog (the message suggests close names).
+    """
+    entries = catalog_entries(folder)
+    if name not in entries:
+        close = difflib.get_close_matches(str(name), entries, n=2)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise DatasetError(f"unknown dataset {name!r}.{hint} Available: {', '.join(sorted(entries))}.")
+    return entries[name]
+
+
+def _typed(frame: pd.DataFrame, columns: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Apply the catalog's dtypes to ``frame`` (read with every column as text)."""
+    out = {}
+    for column, spec in columns.items():
+        values = frame[column]
+        dtype = spec["dtype"]
+        if dtype == "int":
+            out[column] = pd.to_numeric(values, errors="raise").astype("int64")
+        elif dtype == "float":
+            out[column] = pd.to_numeric(values, errors="raise").astype("float64")
+        elif dtype == "date":
+            out[column] = pd.to_datetime(values, format="%Y-%m-%d")
+        elif dtype == "category":
+            out[column] = values.astype("category")
+        elif dtype == "string":
+            out[column] = values.astype("string")
+        else:
+            raise DatasetError(f"column {column!r}: unknown dtype {dtype!r} in the catalog (use one of {DTYPES})")
+    return pd.DataFrame(out, index=frame.index)
+
+
+def load(name: str, folder: str | Path | None = None) -> pd.DataFrame:
+    """Load a shipped dataset as a typed DataFrame, after verifying it.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name from the catalog, e.g. ``"polls"`` or ``"timeline"``
+        (see :func:`catalog`).
+    folder : str or Path, optional
+        Datasets folder; defaults to :data:`DATASETS_DIR`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns in catalog order with the catalog's dtypes (``int`` -> int64,
+        ``float`` -> float64, ``date`` -> datetime64, ``category``, ``string``).
+        ``frame.attrs`` holds ``name, title, kind, source, license, date,
+        confidence`` and ``units`` (column -> unit), so the citation travels with the data.
+
+    Raises
+    ------
+    DatasetError
+        If ``name`` is unknown, the file is missing, its sha256 differs from the
+        catalog, or its columns differ from the catalog's.
+    """
+    folder_path = Path(folder) if folder else DATASETS_DIR
+    entry = info(name, folder_path)
+    path = folder_path / entry["file"]
+    if not path.exists():
+        raise DatasetError(f"dataset {name!r}: file {path} is missing.")
+    actual = sha256_of(path)
+    if actual != entry["sha256"]:
+        raise DatasetError(
+            f"dataset {name!r}: {path.name} does not match its catalog checksum "
+            f"(expected sha256 {entry['sha256'][:12]}..., found {actual[:12]}...). "
+            "The file was changed or damaged; restore it with `git checkout -- datasets/`, "
+            "or, if the change is intended, update the catalog entry."
+        )
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    expected_columns = list(entry["columns"])
+    if list(raw.columns) != expected_columns:
+        missing = [c for c in expected_columns if c not in raw.columns]
+        extra = [c for c in raw.columns if c not in expected_columns]
+        raise DatasetError(
+            f"dataset {name!r}: columns differ from the catalog (missing: {missing or 'none'}; "
+            f"unexpected: {extra or 'none'}; catalog order: {expected_columns})."
+        )
+    frame = _typed(raw, entry["columns"])
+    frame.attrs.update({key: entry.get(key, "") for key in ("title", "kind", "source", "license", "date", "confidence")})
+    frame.attrs["name"] = name
+    frame.attrs["units"] = {column: spec.get("unit", "") for column, spec in entry["columns"].items()}
+    return frame

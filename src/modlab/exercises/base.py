@@ -1,0 +1,398 @@
+"""Self-check questions for learners: ``q.check(answer)`` and ``q.hint()``.
+
+Design rules (see DESIGN.md, "Learner feedback never crashes"):
+
+- The placeholder a learner starts from is Python's ``...`` (Ellipsis). Checking it
+  says "not attempted", never raises.
+- A wrong *type* (text, ``None``, a list, a one-value pandas Series where a number
+  is wanted) gets a message naming the expected type.
+- A wrong *value* gets a message that says what is off (a percentage where a
+  proportion was asked, a proportion outside 0-1, the wrong sign) without giving
+  the answer away.
+- Nothing a learner passes can make ``check`` raise: any unexpected error becomes
+  an "incorrect" message.
+
+``check`` and ``hint`` display their message in a notebook (or print it in plain
+Python) and return ``None``; ``evaluate`` returns a :class:`Feedback` object for
+tests and tools.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+CORRECT = "correct"
+INCORRECT = "incorrect"
+NOT_ATTEMPTED = "not attempted"
+WRONG_TYPE = "wrong type"
+
+# Okabe-Ito colours (colour-blind safe). The status word and icon carry the
+# meaning too, so nothing depends on colour alone.
+_STYLE = {
+    CORRECT: ("#009E73", "\u2714", "Correct"),
+    INCORRECT: ("#D55E00", "\u2718", "Not yet"),
+    NOT_ATTEMPTED: ("#999999", "\u2026", "Not attempted"),
+    WRONG_TYPE: ("#E69F00", "\u26a0", "Wrong type"),
+}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result of checking one answer.
+
+    Attributes
+    ----------
+    status : str
+        One of ``"correct"``, ``"incorrect"``, ``"not attempted"``, ``"wrong type"``.
+    message : str
+        What the learner should read: praise, or what is off, never the answer.
+    label : str
+        The question's label, e.g. ``"Exercise 1: the yes share"``.
+    """
+
+    status: str
+    message: str
+    label: str = ""
+
+    @property
+    def correct(self) -> bool:
+        """True when the answer was accepted."""
+        return self.status == CORRECT
+
+    def __str__(self) -> str:
+        _, icon, word = _STYLE[self.status]
+        head = f"{icon} {word}"
+        if self.label:
+            head += f" ({self.label})"
+        return f"{head}: {self.message}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        colour, icon, word = _STYLE[self.status]
+        label = f" <span style='opacity:.75'>({html.escape(self.label)})</span>" if self.label else ""
+        return (
+            f"<div role='status' class='modlab-feedback modlab-{self.status.replace(' ', '-')}' "
+            f"style='border-left:6px solid {colour};padding:.35em .8em;margin:.3em 0;"
+            f"background:rgba(0,0,0,.03)'>"
+            f"<strong>{icon} {word}</strong>{label}: {html.escape(self.message)}</div>"
+        )
+
+
+@dataclass(frozen=True)
+class Hint:
+    """One hint, shown by :meth:`Question.hint`."""
+
+    text: str
+    number: int
+    total: int
+    label: str = ""
+
+    def __str__(self) -> str:
+        return f"Hint {self.number} of {self.total} ({self.label}): {self.text}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return (
+            "<div class='modlab-hint' style='border-left:6px solid #56B4E9;padding:.35em .8em;"
+            "margin:.3em 0;background:rgba(0,0,0,.03)'>"
+            f"<strong>\U0001f4a1 Hint {self.number} of {self.total}</strong>: {html.escape(self.text)}</div>"
+        )
+
+
+def _show(obj: Any) -> None:
+    """Display ``obj`` in a notebook, or print it outside IPython."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython ships with the kit
+        shell = None
+    if shell is None:
+        print(obj)
+    else:
+        from IPython.display import display
+
+        display(obj)
+
+
+def describe_type(value: Any) -> str:
+    """A short, learner-friendly name for the type of ``value``."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "a True/False value (bool)"
+    if isinstance(value, str):
+        return "text (str)"
+    module = type(value).__module__.split(".")[0]
+    name = type(value).__name__
+    if module == "pandas":
+        return f"a pandas {name}"
+    if module == "numpy":
+        return f"a NumPy {name}"
+    if isinstance(value, (list, tuple, set, dict)):
+        return f"a {name}"
+    return f"a {name}"
+
+
+class Question:
+    """Base class for a self-check question.
+
+    Parameters
+    ----------
+    label : str
+        Short name shown with every message, e.g. ``"Exercise 2: yes votes"``.
+    hints : sequence of str
+        Progressive hints; ``hint()`` shows the next one each time it is called.
+    praise : str
+        Message shown for a correct answer.
+
+    Subclasses implement :meth:`_evaluate`, which may assume the value is not the
+    placeholder and may raise; :meth:`evaluate` turns any exception into feedback.
+    """
+
+    def __init__(self, label: str, *, hints: Sequence[str] = (), praise: str = "well done.") -> None:
+        self.label = label
+        self.hints = tuple(hints)
+        self.praise = praise
+        self._hints_shown = 0
+
+    # -- public API ---------------------------------------------------------
+    def evaluate(self, value: Any) -> Feedback:
+        """Check ``value`` and return a :class:`Feedback`; never raises."""
+        if value is Ellipsis:
+            return self._feedback(
+                NOT_ATTEMPTED,
+                "replace the ... placeholder with your answer, run that cell, then run this one again.",
+            )
+        try:
+            return self._evaluate(value)
+        except Exception as err:  # learner input must never produce a traceback
+            return self._feedback(
+                INCORRECT,
+                f"this answer could not be checked ({type(err).__name__}). "
+                f"Check that it is {self.expected_description()}.",
+            )
+
+    def check(self, value: Any) -> None:
+        """Show whether ``value`` answers the question (displays; returns None)."""
+        _show(self.evaluate(value))
+
+    def is_correct(self, value: Any) -> bool:
+        """True when ``value`` would be accepted."""
+        return self.evaluate(value).correct
+
+    def hint(self, number: int | None = None) -> None:
+        """Show the next hint (or hint ``number``, counting from 1)."""
+        _show(self.get_hint(number))
+
+    def get_hint(self, number: int | None = None) -> Hint:
+        """Return the next hint (or hint ``number``) without displaying it."""
+        if not self.hints:
+            return Hint("there is no hint for this one: reread the question and the text above it.", 1, 1, self.label)
+        if number is None:
+            self._hints_shown = min(self._hints_shown + 1, len(self.hints))
+            number = self._hints_shown
+        number = max(1, min(int(number), len(self.hints)))
+        return Hint(self.hints[number - 1], number, len(self.hints), self.label)
+
+    def expected_description(self) -> str:
+        """What kind of value is expected, in words (used in messages)."""
+        return "a value"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.label!r}>"
+
+    # -- helpers for subclasses ----------------------------------------------
+    def _feedback(self, status: str, message: str) -> Feedback:
+        return Feedback(status, message, self.label)
+
+    def _evaluate(self, value: Any) -> Feedback:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+Mistake = tuple[Callable[[float], bool], str]
+
+
+class NumberQuestion(Question):
+    """A question whose answer is one number.
+
+    Parameters
+    ----------
+    label : str
+        Shown with every message.
+    expected : float or callable returning float
+        The right answer, or a function computing it from the data (called once,
+        lazily, so answers are derived from the datasets rather than typed in).
+    kind : {"number", "proportion", "percentage", "count"}
+        Enables kind-specific diagnostics: a proportion must lie in [0, 1] and a
+        value 100 times too large is called out as a percentage; a count must be a
+        whole, non-negative number.
+    rel_tol, abs_tol : float
+        Tolerance as in :func:`math.isclose`.
+    mistakes : iterable of (predicate, message)
+        Known wrong answers: when ``predicate(value)`` is true the message is shown.
+        Checked before the generic diagnostics.
+    hints, praise : see :class:`Question`.
+    """
+
+    KINDS = ("number", "proportion", "percentage", "count")
+
+    def __init__(
+        self,
+        label: str,
+        expected: float | Callable[[], float],
+        *,
+        kind: str = "number",
+        rel_tol: float = 1e-3,
+        abs_tol: float = 0.0,
+        mistakes: Iterable[Mistake] = (),
+        hints: Sequence[str] = (),
+        praise: str = "well done.",
+    ) -> None:
+        super().__init__(label, hints=hints, praise=praise)
+        if kind not in self.KINDS:
+            raise ValueError(f"kind must be one of {self.KINDS}, not {kind!r}")
+        self._expected = expected
+        self._expected_value: float | None = None
+        self.kind = kind
+        self.rel_tol = rel_tol
+        self.abs_tol = abs_tol
+        self.mistakes = tuple(mistakes)
+
+    @property
+    def expected(self) -> float:
+        """The accepted value (computed on first use)."""
+        if self._expected_value is None:
+            value = self._expected() if callable(self._expected) else self._expected
+            self._expected_value = float(value)
+        return self._expected_value
+
+    def expected_description(self) -> str:
+        return {
+            "proportion": "a single number between 0 and 1 (a proportion)",
+            "percentage": "a single number between 0 and 100 (a percentage)",
+            "count": "a single whole number (a count)",
+        }.get(self.kind, "a single number")
+
+    def close(self, value: float, target: float) -> bool:
+        """True when ``value`` matches ``target`` within the question's tolerance."""
+        return math.isclose(value, target, rel_tol=self.rel_tol, abs_tol=self.abs_tol)
+
+    def _as_number(self, value: Any) -> float | Feedback:
+        """Convert to float, or return wrong-type feedback naming what was expected."""
+        expected = self.expected_description()
+        if isinstance(value, bool) or value is None or isinstance(value, (str, bytes)):
+            extra = ""
+            if value is None:
+                extra = " Did the cell assign a value? (print() and some methods return None.)"
+            elif isinstance(value, str):
+                try:
+                    float(value.replace(",", "").replace("%", ""))
+                    extra = " Remove the quotes so Python sees a number."
+                except ValueError:
+                    pass
+            return self._feedback(WRONG_TYPE, f"expected {expected}, got {describe_type(value)}.{extra}")
+        if isinstance(value, numbers.Real):
+            return float(value)
+        size = getattr(value, "size", None)
+        if size is None and hasattr(value, "__len__"):
+            size = len(value)
+        if size == 1:
+            return self._feedback(
+                WRONG_TYPE,
+                f"expected {expected}, got {describe_type(value)} holding one value. "
+                "Take the number out of it, e.g. with .item() or .iloc[0].",
+            )
+        return self._feedback(WRONG_TYPE, f"expected {expected}, got {describe_type(value)}.")
+
+    def _evaluate(self, value: Any) -> Feedback:
+        number = self._as_number(value)
+        if isinstance(number, Feedback):
+            return number
+        if math.isnan(number) or math.isinf(number):
+            return self._feedback(INCORRECT, "this is not a finite number (NaN or infinity). Check for a division by zero or missing data.")
+        if self.close(number, self.expected):
+            return self._feedback(CORRECT, self.praise)
+        for predicate, message in self.mistakes:
+            if predicate(number):
+                return self._feedback(INCORRECT, message)
+        return self._feedback(INCORRECT, self._diagnose(number))
+
+    def _diagnose(self, number: float) -> str:
+        """A generic message saying what is off, without the answer."""
+        target = self.expected
+        if self.kind == "proportion":
+            if self.close(number, target * 100):
+                return "this looks like a percentage; the question asks for a proportion (between 0 and 1)."
+            if not 0 <= number <= 1:
+                return "a proportion should be between 0 and 1."
+        if self.kind == "percentage" and self.close(number, target / 100):
+            return "this looks like a proportion; the question asks for a percentage (between 0 and 100)."
+        if self.kind == "count":
+            if number < 0:
+                return "a count cannot be negative."
+            if not float(number).is_integer() and not self.close(round(number), target):
+                return "a count should be a whole number."
+        if target != 0 and self.close(number, -target):
+            return "the size is right but the sign is wrong."
+        if target != 0 and number != 0:
+            ratio = abs(number / target)
+            for factor in (10, 100, 1000, 1_000_000):
+                if math.isclose(ratio, factor, rel_tol=self.rel_tol * 10) or math.isclose(ratio, 1 / factor, rel_tol=self.rel_tol * 10):
+                    return f"the digits look right but the size is off by a factor of {factor:,}: check your units."
+        direction = "too high" if number > target else "too low"
+        return f"not quite: your answer is {direction}."
+
+
+class ChoiceQuestion(Question):
+    """A multiple-choice question answered with an option letter, e.g. ``"b"``.
+
+    Parameters
+    ----------
+    label : str
+        Shown with every message.
+    options : dict of str to str
+        Option letter to option text, e.g. ``{"a": "...", "b": "..."}``.
+    answer : str
+        The correct letter.
+    explanations : dict of str to str, optional
+        For wrong letters, why that option is tempting but wrong (shown as feedback).
+    """
+
+    def __init__(
+        self,
+        label: str,
+        options: dict[str, str],
+        answer: str,
+        *,
+        explanations: dict[str, str] | None = None,
+        hints: Sequence[str] = (),
+        praise: str = "well done.",
+    ) -> None:
+        super().__init__(label, hints=hints, praise=praise)
+        self.options = {k.lower(): v for k, v in options.items()}
+        if answer.lower() not in self.options:
+            raise ValueError(f"answer {answer!r} is not one of the options {sorted(self.options)}")
+        self.answer = answer.lower()
+        self.explanations = {k.lower(): v for k, v in (explanations or {}).items()}
+
+    def expected_description(self) -> str:
+        letters = ", ".join(f'"{k}"' for k in self.options)
+        return f"one option letter as text: {letters}"
+
+    def _evaluate(self, value: Any) -> Feedback:
+        if not isinstance(value, str):
+            return self._feedback(WRONG_TYPE, f"expected {self.expected_description()}; got {describe_type(value)}.")
+        letter = value.strip().strip("().:").strip().lower()
+        if letter not in self.options:
+            return self._feedback(INCORRECT, f"{value!r} is not one of the options; answer with {self.expected_description()}.")
+        if letter == self.answer:
+            return self._feedback(CORRECT, self.praise)
+        reason = self.explanations.get(letter, "reread the options and the text above.")
+        return self._feedback(INCORRECT, f"not option {letter}: {reason}")
