@@ -1,0 +1,53 @@
+"""Render a matplotlib figure as accessible HTML for explorers."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+from matplotlib.figure import Figure
+
+
+def new_figure(width: float = 7.0, height: float = 3.6) -> Figure:
+    """Return a matplotlib ``Figure`` not tied to pyplot.
+
+    Explorers redraw on every control change; figures made this way are never
+    registered with pyplot, so they neither leak nor trigger the "more than 20
+    figures" warning, and they do not disturb the notebook's inline backend.
+
+    Parameters
+    ----------
+    width, height : float
+        Size in inches.
+    """
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def figure_html(fig: Figure, alt: str, caption: str, *, dpi: int = 100) -> str:
+    """Return ``<figure>`` HTML embedding ``fig`` as a PNG with alt text and a caption.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to render (from :func:`new_figure`).
+    alt : str
+        Alt text: what the picture shows, in words, for screen readers.
+    caption : str
+        Visible caption under the figure (plain text; escaped).
+    dpi : int
+        Resolution of the PNG in dots per inch.
+
+    Returns
+    -------
+    str
+        HTML for an ``ipywidgets.HTML`` value.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        "<figure class='modlab-figure' style='margin:0'>"
+        f"<img src='data:image/png;base64,{encoded}' alt='{html.escape(alt, quote=True)}' style='max-width:100%'>"
+        f"<figcaption style='font-size:90%'>{html.escape(caption)}</figcaption></figure>"
+    )
