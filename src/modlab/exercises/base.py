@@ -327,18 +327,10 @@ class NumberQuestion(Question):
     def _diagnose(self, number: float) -> str:
         """A generic message saying what is off, without the answer."""
         target = self.expected
-        if self.kind == "proportion":
-            if self.close(number, target * 100):
-                return "this looks like a percentage; the question asks for a proportion (between 0 and 1)."
-            if not 0 <= number <= 1:
-                return "a proportion should be between 0 and 1."
+        if self.kind == "proportion" and self.close(number, target * 100):
+            return "this looks like a percentage; the question asks for a proportion (between 0 and 1)."
         if self.kind == "percentage" and self.close(number, target / 100):
             return "this looks like a proportion; the question asks for a percentage (between 0 and 100)."
-        if self.kind == "count":
-            if number < 0:
-                return "a count cannot be negative."
-            if not float(number).is_integer() and not self.close(round(number), target):
-                return "a count should be a whole number."
         if target != 0 and self.close(number, -target):
             return "the size is right but the sign is wrong."
         if target != 0 and number != 0:
@@ -346,6 +338,13 @@ class NumberQuestion(Question):
             for factor in (10, 100, 1000, 1_000_000):
                 if math.isclose(ratio, factor, rel_tol=self.rel_tol * 10) or math.isclose(ratio, 1 / factor, rel_tol=self.rel_tol * 10):
                     return f"the digits look right but the size is off by a factor of {factor:,}: check your units."
+        if self.kind == "proportion" and not 0 <= number <= 1:
+            return "a proportion should be between 0 and 1."
+        if self.kind == "count":
+            if number < 0:
+                return "a count cannot be negative."
+            if not float(number).is_integer():
+                return "a count should be a whole number."
         direction = "too high" if number > target else "too low"
         return f"not quite: your answer is {direction}."
 

@@ -1,0 +1,119 @@
+"""The question types: right, wrong, untouched and wrong-type answers never raise."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from modlab.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, WRONG_TYPE, ChoiceQuestion, NumberQuestion
+
+share = NumberQuestion("share", 0.25, kind="proportion", hints=["first", "second"])
+count = NumberQuestion("count", 1200, kind="count")
+choice = ChoiceQuestion("pick", {"a": "one", "b": "two"}, "b", explanations={"a": "not that one"})
+
+
+@pytest.mark.parametrize("value", [0.25, np.float64(0.25), np.float32(0.25), 0.2500001])
+def test_number_accepts_right_answers_of_any_numeric_type(value):
+    assert share.evaluate(value).status == CORRECT
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        (25, "looks like a percentage"),
+        (1.5, "between 0 and 1"),
+        (0.3, "too high"),
+        (0.2, "too low"),
+        (-0.25, "sign"),
+        (float("nan"), "not a finite number"),
+    ],
+)
+def test_number_explains_wrong_values_without_the_answer(value, fragment):
+    feedback = share.evaluate(value)
+    assert feedback.status == INCORRECT
+    assert fragment in feedback.message
+    assert "0.25" not in feedback.message
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        ("0.25", "Remove the quotes"),
+        ("a quarter", "text (str)"),
+        (None, "None"),
+        ([0.25], "list"),
+        (pd.Series([0.25]), "pandas Series holding one value"),
+        (pd.Series([0.25, 0.5]), "pandas Series"),
+        (pd.DataFrame({"a": [1]}), "pandas DataFrame"),
+        (True, "bool"),
+        (np.array([0.25]), ".item()"),
+    ],
+)
+def test_number_names_the_expected_type(value, fragment):
+    feedback = share.evaluate(value)
+    assert feedback.status == WRONG_TYPE
+    assert fragment in feedback.message
+    assert "proportion" in feedback.message
+
+
+def test_placeholder_is_not_attempted():
+    for question in (share, count, choice):
+        assert question.evaluate(...).status == NOT_ATTEMPTED
+
+
+def test_count_diagnostics():
+    assert "negative" in count.evaluate(-5).message
+    assert "whole number" in count.evaluate(1150.5).message
+    assert "factor of 1,000" in count.evaluate(1.2).message
+
+
+def test_custom_mistakes_come_first():
+    question = NumberQuestion("q", 10, mistakes=[(lambda v: v == 5, "half of it")])
+    assert question.evaluate(5).message == "half of it"
+
+
+def test_lazy_expected_is_computed_once():
+    calls = []
+    question = NumberQuestion("q", lambda: calls.append(1) or 3.0)
+    assert question.evaluate(3).status == CORRECT and question.evaluate(4).status == INCORRECT
+    assert calls == [1]
+
+
+def test_choice_accepts_letter_variants_and_explains_wrong_ones():
+    for answer in ("b", "B", " b ", "(b)", "b)", "b."):
+        assert choice.evaluate(answer).status == CORRECT, answer
+    assert choice.evaluate("a").message == "not option a: not that one"
+    assert choice.evaluate("z").status == INCORRECT
+    assert choice.evaluate("banana").status == INCORRECT
+    assert choice.evaluate(2).status == WRONG_TYPE
+
+
+def test_checker_errors_become_feedback_not_tracebacks():
+    broken = NumberQuestion("q", lambda: 1 / 0)
+    assert broken.evaluate(1).status == INCORRECT
+    assert "could not be checked" in broken.evaluate(1).message
+
+
+def test_hints_progress_and_stop_at_the_last():
+    question = NumberQuestion("q", 1, hints=["one", "two"])
+    assert [question.get_hint().text for _ in range(3)] == ["one", "two", "two"]
+    assert question.get_hint(1).number == 1
+    assert "no hint" in NumberQuestion("q", 1).get_hint().text
+
+
+def test_check_prints_outside_a_notebook(capsys):
+    share.check(...)
+    share.hint(1)
+    out = capsys.readouterr().out
+    assert "Not attempted (share)" in out and "Hint 1 of 2 (share): first" in out
+
+
+def test_feedback_html_carries_meaning_in_words():
+    html = share.evaluate(0.25)._repr_html_()
+    assert "Correct" in html and "role='status'" in html
+
+
+def test_bad_definitions_fail_early():
+    with pytest.raises(ValueError):
+        NumberQuestion("q", 1, kind="ratio")
+    with pytest.raises(ValueError):
+        ChoiceQuestion("q", {"a": "x"}, "b")

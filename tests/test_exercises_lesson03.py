@@ -1,0 +1,50 @@
+"""Lesson 03 questions: right, typical wrong, untouched and wrong-type answers."""
+
+import pandas as pd
+import pytest
+
+from modlab.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, WRONG_TYPE
+from modlab.exercises import lesson03 as ex
+
+# (question, a right answer worked out by hand, typical wrong answers with a fragment of their message)
+CASES = [
+    (ex.q1, 0.724, [(72.4, "percentage"), (0.518, "too low")]),
+    (ex.q2, 17_502_391 * 0.575, [(17_502_391 * 0.425, "'no' votes"), (17_502_391, "too high")]),
+    (ex.q3, "c", [("a", "option a"), ("d", "could not vote")]),
+    (ex.q4, 1.959964 * (0.724 * 0.276 / 3_100_000) ** 0.5, [(0.000254, "standard error"), (0.000995, "whole interval"), (0.0498, "percentage")]),
+    (ex.q5, 1068, [(1111, "z = 2"), (278, "z squared")]),
+    (ex.q6, 2 / 3, [(0.5, "population's share"), (66.7, "percentage")]),
+    (ex.q7, (0.724 / 0.276 / 2.5) / (1 + 0.724 / 0.276 / 2.5), [(0.724 / 2.5, "odds"), (0.724, "poll's share")]),
+    (ex.q8, 0.0100565 / 0.000025, [(-402, "negative"), (40_000, "data fraction")]),
+    (ex.q9, (3.1e6 / 237.8e6) / (1 - 3.1e6 / 237.8e6) / 0.0001, [(135.6, "US voting population")]),
+]
+
+
+@pytest.mark.parametrize("question, right, wrong", CASES, ids=[c[0].label.split(":")[0] for c in CASES])
+def test_question(question, right, wrong):
+    assert question.evaluate(right).status == CORRECT
+    for value, fragment in wrong:
+        feedback = question.evaluate(value)
+        assert feedback.status == INCORRECT, (value, feedback)
+        assert fragment in feedback.message, (value, feedback.message)
+    assert question.evaluate(...).status == NOT_ATTEMPTED
+    for bad_type in (None, [right], pd.Series([right, right])):
+        assert question.evaluate(bad_type).status == WRONG_TYPE
+    if isinstance(right, str):
+        assert question.evaluate(3).status == WRONG_TYPE
+    else:
+        assert question.evaluate("some text").status == WRONG_TYPE
+        assert question.evaluate(pd.Series([right])).status == WRONG_TYPE
+    assert question.hints, "every question has at least one hint"
+
+
+def test_expected_values_come_from_the_data():
+    assert ex.q1.expected == pytest.approx(0.724)
+    assert ex.q2.expected == pytest.approx(10_063_874.8, abs=1)
+    assert ex.q5.expected == 1068
+    assert ex.q8.expected == pytest.approx(402.27, abs=0.01)
+    assert ex.q9.expected == pytest.approx(132.08, abs=0.01)
+
+
+def test_questions_are_listed_in_order():
+    assert [q.label.split(":")[0] for q in ex.QUESTIONS] == [f"Exercise {i}" for i in range(1, 10)]
