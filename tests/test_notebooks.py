@@ -1,0 +1,110 @@
+"""Every solution and lesson notebook runs headless, top to bottom, within a time bound.
+
+- ``solutions/*.ipynb``: no error output, no warning text in any output, and every
+  self-check (``q.check(...)``) says Correct; every check cell shows a check.
+- ``lessons/*.ipynb`` (placeholders ``...`` untouched): no error output, no warning
+  text, and every check cell (nbgrader ``grade: true`` code cell) shows
+  "Not attempted" rather than raising.
+- Each notebook must finish within ``WALL_LIMIT_S``: nbclient can stall on
+  ``ipywidgets.Output`` (see the shared recipe notebooks-headless.md), and a stall
+  must fail, not pass as "slow". A cell that times out gets a ``CellTimeoutError``
+  output from the runner, which fails the error check too.
+
+Notebooks are found when tests are collected, so a new lesson is picked up with no
+edit here. They run in place (the kernel's working directory is the notebook's
+folder) and the executed notebook is never written back.
+
+Times and peak kernel memory are printed in a summary at the end of the session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from modlab.notebook_runner import error_outputs, execute_notebook, feedback_outputs, warning_outputs
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+
+#: Per-cell timeout in seconds (a cell still running then is interrupted and marked).
+CELL_TIMEOUT_S = 60
+#: Wall-time bound per notebook in seconds, kernel start included. Usual times are
+#: a few seconds (see `make bench`); far longer means a stall or a regression.
+WALL_LIMIT_S = 120
+
+pytestmark = pytest.mark.notebooks
+
+
+def _is_check_cell(cell) -> bool:
+    """An nbgrader auto-graded test cell: ``grade: true`` on a code cell."""
+    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(nbgrader.get("grade"))
+
+
+def _check_cells(nb) -> list[int]:
+    return [index for index, cell in enumerate(nb.cells) if _is_check_cell(cell)]
+
+
+def _run(path: Path, kind: str, timings: list, record_property) -> tuple[object, list[str]]:
+    """Execute ``path``; return the notebook and the problems every notebook must not have."""
+    nb, seconds, peak_mb = execute_notebook(path, timeout=CELL_TIMEOUT_S)
+    timings.append((kind, path.name, seconds, peak_mb))
+    record_property("seconds", round(seconds, 2))
+    record_property("peak_rss_mb", round(peak_mb, 1))
+    problems: list[str] = []
+    if seconds > WALL_LIMIT_S:
+        problems.append(f"took {seconds:.1f} s, over the {WALL_LIMIT_S} s bound (a stall, or far too slow)")
+    problems += [f"cell {index}: {ename}: {evalue}" for index, ename, evalue in error_outputs(nb)]
+    problems += [f"cell {index}: warning in output: {line}" for index, line in warning_outputs(nb)]
+    return nb, problems
+
+
+@pytest.fixture(scope="session")
+def notebook_timings(request) -> list:
+    """Rows ``(kind, name, seconds, peak MiB)``, printed in the terminal summary."""
+    rows: list[tuple[str, str, float, float]] = []
+
+    class _Summary:
+        def pytest_terminal_summary(self, terminalreporter) -> None:
+            if not rows:
+                return
+            terminalreporter.section("notebook execution (wall s incl. kernel start, kernel peak RSS MiB)")
+            for kind, name, seconds, peak in rows:
+                flag = "  OVER BOUND" if seconds > WALL_LIMIT_S else ""
+                terminalreporter.write_line(f"{kind:9} {name:40} {seconds:7.1f} s {peak:8.1f} MiB{flag}")
+
+    name = "modlab-notebook-timings"
+    if request.config.pluginmanager.get_plugin(name) is None:
+        request.config.pluginmanager.register(_Summary(), name)
+    return rows
+
+
+def test_there_are_solution_notebooks():
+    """Guard: with no notebooks the parametrized tests below would silently not run."""
+    assert SOLUTIONS, f"no solution notebooks found in {ROOT / 'solutions'}"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
+def test_solution_notebook_runs_clean_and_checks_pass(path, notebook_timings, record_property):
+    nb, problems = _run(path, "solution", notebook_timings, record_property)
+    feedback = feedback_outputs(nb)
+    problems += [f"cell {index}: self-check says {word!r}: {text}" for index, word, text in feedback if word != "Correct"]
+    checked = {index for index, _, _ in feedback}
+    problems += [f"cell {index}: check cell shows no self-check feedback" for index in _check_cells(nb) if index not in checked]
+    assert not problems, f"{path.relative_to(ROOT)}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_notebook_runs_with_placeholders(path, notebook_timings, record_property):
+    nb, problems = _run(path, "lesson", notebook_timings, record_property)
+    feedback = feedback_outputs(nb)
+    for index in _check_cells(nb):
+        words = [word for cell_index, word, _ in feedback if cell_index == index]
+        if not words:
+            problems.append(f"cell {index}: check cell shows no self-check feedback")
+        elif any(word != "Not attempted" for word in words):
+            problems.append(f"cell {index}: check cell with untouched placeholders says {words}, expected 'Not attempted'")
+    assert not problems, f"{path.relative_to(ROOT)}:\n  " + "\n  ".join(problems)
