@@ -1,7 +1,11 @@
 """Every solution and lesson notebook runs headless, top to bottom, within a time bound.
 
-- ``solutions/*.ipynb``: no error output, no warning text in any output, and every
-  self-check (``q.check(...)``) says Correct; every check cell shows a check.
+- ``solutions/*.ipynb``: no error output, no warning text in any output; every
+  check cell (nbgrader ``grade: true`` code cell) shows a self-check
+  (``q.check(...)``) and all its self-checks say Correct. Outside check cells a
+  cell may demonstrate the other kinds of feedback (lesson 00 does), as long as
+  it also shows a Correct one: a cell whose only self-checks fail is a wrong
+  worked answer and fails the test.
 - ``lessons/*.ipynb`` (placeholders ``...`` untouched): no error output, no warning
   text, and every check cell (nbgrader ``grade: true`` code cell) shows
   "Not attempted" rather than raising.
@@ -91,9 +95,21 @@ def test_there_are_solution_notebooks():
 def test_solution_notebook_runs_clean_and_checks_pass(path, notebook_timings, record_property):
     nb, problems = _run(path, "solution", notebook_timings, record_property)
     feedback = feedback_outputs(nb)
-    problems += [f"cell {index}: self-check says {word!r}: {text}" for index, word, text in feedback if word != "Correct"]
-    checked = {index for index, _, _ in feedback}
-    problems += [f"cell {index}: check cell shows no self-check feedback" for index in _check_cells(nb) if index not in checked]
+    check_cells = set(_check_cells(nb))
+    words_by_cell: dict[int, list[str]] = {}
+    for index, word, _ in feedback:
+        words_by_cell.setdefault(index, []).append(word)
+    for index, word, text in feedback:
+        if word == "Correct":
+            continue
+        if index in check_cells:
+            problems.append(f"cell {index} (check cell): self-check says {word!r}: {text}")
+        elif "Correct" not in words_by_cell[index]:
+            # Outside check cells a cell may demonstrate wrong answers on purpose
+            # (lesson 00 shows all four kinds of feedback), but then it shows the
+            # right one too; a cell whose only checks fail is a wrong worked answer.
+            problems.append(f"cell {index}: self-check says {word!r} and nothing in this cell is Correct: {text}")
+    problems += [f"cell {index}: check cell shows no self-check feedback" for index in sorted(check_cells) if index not in words_by_cell]
     assert not problems, f"{path.relative_to(ROOT)}:\n  " + "\n  ".join(problems)
 
 
