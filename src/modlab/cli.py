@@ -1,0 +1,80 @@
+"""The ``modlab`` command (also ``python -m modlab``).
+
+Each subcommand is a ``_cmd_<name>(args) -> int`` function registered in :func:`build_parser`;
+add new ones (``present``, ``data``, ``grade``) the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from modlab import __version__
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    from modlab.release import ReleaseError, release
+
+    # Folders given on the command line are relative to the working directory; defaults to the repo.
+    folders = {
+        "solutions_dir": Path(args.solutions).resolve() if args.solutions else "solutions",
+        "lessons_dir": Path(args.lessons).resolve() if args.lessons else "lessons",
+    }
+    try:
+        if not args.check:
+            written = release(**folders)
+            print(f"modlab release: wrote {len(written)} lesson(s)" + "".join(f"\n  {path}" for path in written))
+        problems = release(**folders, check=True)
+    except ReleaseError as error:
+        print(f"modlab release: error: {error}", file=sys.stderr)
+        return 2
+    if not problems:
+        if args.check:
+            print("modlab release --check: OK, lessons/ is in step with solutions/")
+        return 0
+    print("modlab release: lessons out of step with solutions:", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    if any("orphaned" not in problem for problem in problems):
+        print("Fix: run `make release` (or `modlab release`) and commit solutions/ and lessons/ together.", file=sys.stderr)
+    if any("orphaned" in problem for problem in problems):
+        print("Orphaned lessons: `git rm` them, or restore the solution they came from.", file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with one subparser per subcommand."""
+    parser = argparse.ArgumentParser(prog="modlab", description="modlab teaching kit tools")
+    parser.add_argument("--version", action="version", version=f"modlab {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    release = commands.add_parser(
+        "release", help="write lessons/ from solutions/", description="Write the learner notebooks in lessons/ from solutions/."
+    )
+    release.add_argument("--check", action="store_true", help="write nothing; exit 1 if lessons/ is out of step")
+    release.add_argument("--solutions", metavar="DIR", help="solution notebooks (default: the repository's solutions/)")
+    release.add_argument("--lessons", metavar="DIR", help="learner notebooks (default: the repository's lessons/)")
+    release.set_defaults(handler=_cmd_release)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``modlab`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 success, 1 check failed, 2 usage or input error.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    return args.handler(args)
