@@ -121,7 +121,7 @@ practice = NumberQuestion(
     ],
     hints=[
         "len(table) gives the number of rows of a table.",
-        "Write practice_answer = len(timeline) and run the cell.",
+        "In a new cell, run ex.practice.check(len(timeline)).",
     ],
     praise="that is the number of rows, one per event.",
 )
