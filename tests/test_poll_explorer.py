@@ -32,7 +32,7 @@ def test_moving_a_slider_updates_as_the_pure_function_says():
     assert describe_result(setup, expected, 1000) in explorer.summary.value
     # the summary reports the same effective sample size as the pure function
     n_eff = setup.effective_sample_size()
-    assert f"worth about {n_eff:,.0f} randomly chosen" in explorer.summary.value
+    assert f"random sample of about {n_eff:,.0f} people" in explorer.summary.value
     assert f"{expected['opt_in_estimate'].mean():.1%}" in _alt(explorer)
 
 
@@ -56,3 +56,11 @@ def test_impossible_settings_are_reported_not_raised():
     explorer.controls["see_ratio"].value = 4.0
     explorer.controls["vote_ratio"].value = 4.0
     assert "cannot happen" in explorer.summary.value
+
+
+def test_bots_alone_show_a_finite_worth_not_infinity():
+    # the student trial's case: no self-selection, 10% bots all voting yes
+    explorer = explore_poll(see_ratio=1.0, vote_ratio=1.0, bot_share=0.10, bot_yes_share=1.0)
+    assert "inf" not in explorer.summary.value
+    assert "random sample of about 100 people" in explorer.summary.value
+    assert "error +5.0 percentage points" in explorer.summary.value

@@ -117,3 +117,25 @@ def test_simulation_is_seeded_and_centred_where_theory_says():
     # the huge opt-in poll is precise and wrong: spread tiny, never near the truth
     assert a["opt_in_estimate"].std() < 0.001
     assert a["opt_in_error"].min() > 0.18
+
+
+def test_setup_effective_sample_size_by_mean_squared_error():
+    # no selection, no bots: only binomial noise -> worth about as many random respondents as votes
+    fair = polls.OptInPollSetup(see_ratio=1, vote_ratio=1, bot_share=0)
+    assert fair.effective_sample_size() == pytest.approx(3_100_000, rel=1e-9)
+    # bots alone: bias 0.05 (10% of votes all yes in a 50-50 population) -> 0.25 / (0.0025 + noise) ~ 100
+    bots = polls.OptInPollSetup(see_ratio=1, vote_ratio=1, bot_share=0.1, bot_yes_share=1.0)
+    assert bots.data_defect_correlation() == 0
+    assert bots.effective_sample_size() == pytest.approx(100, rel=1e-3)
+    # selection without bots: Meng's f / (1 - f) / rho^2 for the human votes
+    selected = polls.OptInPollSetup(bot_share=0)
+    meng = polls.effective_sample_size(selected.data_defect_correlation(), selected.human_votes, selected.population)
+    assert selected.effective_sample_size() == pytest.approx(meng, rel=1e-3)
+
+
+def test_rho_grows_with_poll_size_while_the_worth_stays_put():
+    # same selection mechanism, 3,100x more votes: rho rises ~sqrt(3100)x, n_eff unchanged (the lesson's point)
+    small = polls.OptInPollSetup(votes=1_000, bot_share=0)
+    large = polls.OptInPollSetup(votes=3_100_000, bot_share=0)
+    assert large.data_defect_correlation() / small.data_defect_correlation() == pytest.approx(3100**0.5, rel=0.01)
+    assert large.effective_sample_size() == pytest.approx(small.effective_sample_size(), rel=0.01)

@@ -428,9 +428,35 @@ class OptInPollSetup:
         rate_yes, rate_no = self.response_rates()
         return ddc_from_rates(self.true_share, rate_yes, rate_no)
 
+    def mean_squared_error(self) -> float:
+        """Expected squared error of the poll's yes share: bias squared plus binomial variance.
+
+        Returns
+        -------
+        float
+            ``(expected_estimate - true_share)^2 + Var``, where Var adds the binomial
+            variances of the human and bot yes counts, divided by ``votes^2``.
+        """
+        human = opt_in_share(self.true_share, self.propensity_ratio)
+        bots = self.votes - self.human_votes
+        variance = (self.human_votes * human * (1 - human) + bots * self.bot_yes_share * (1 - self.bot_yes_share)) / self.votes**2
+        return (self.expected_estimate - self.true_share) ** 2 + variance
+
     def effective_sample_size(self) -> float:
-        """How many random respondents the human votes are worth (Meng 2018)."""
-        return effective_sample_size(self.data_defect_correlation(), self.human_votes, self.population)
+        """Size of a random sample with the same mean squared error as this poll, bots included.
+
+        ``n_eff = p (1 - p) / MSE`` (Meng 2018 defines the effective sample size by equal
+        mean squared error). With no bots and a bias much larger than the noise this is
+        Meng's ``f / (1 - f) / rho^2`` for the human votes; with no selection and no bots
+        it is about the number of votes.
+
+        Returns
+        -------
+        float
+            Random respondents (``inf`` only if everyone agrees and there is no error at all).
+        """
+        mse = self.mean_squared_error()
+        return math.inf if mse == 0 else self.true_share * (1 - self.true_share) / mse
 
 
 def simulate_opt_in_polls(

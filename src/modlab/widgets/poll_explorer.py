@@ -63,19 +63,18 @@ def describe_result(setup: OptInPollSetup, polls, random_sample_size: int) -> st
     -------
     str
         Sentences giving the truth, the mean opt-in estimate and its spread, the
-        random samples' mean and margin of error, rho and the effective sample size.
+        random samples' mean and margin of error, rho of the human votes, and the
+        effective sample size of all votes (bots included, by mean squared error).
     """
     opt_in = polls["opt_in_estimate"]
     random_sample = polls["random_sample_estimate"]
     moe = srs_margin_of_error(setup.true_share, random_sample_size)
     within = float(np.mean(np.abs(polls["random_sample_error"]) <= moe))
+    n_eff = setup.effective_sample_size()
+    worth = f"Together, the {setup.votes:,} votes have the error of a random sample of about {n_eff:,.0f} people."
     try:
         rho = setup.data_defect_correlation()
-        n_eff = setup.effective_sample_size()
-        quality = (
-            f"Data-defect correlation of the human votes: rho = {rho:.4f}. "
-            f"The {setup.votes:,} votes are worth about {n_eff:,.0f} randomly chosen respondents."
-        )
+        quality = f"Data-defect correlation of the human votes: rho = {rho:.4f} (bots are not part of the population, so their bias is on top of it)."
     except ValueError as err:
         quality = f"Data-defect correlation undefined here ({err})."
     return (
@@ -83,7 +82,7 @@ def describe_result(setup: OptInPollSetup, polls, random_sample_size: int) -> st
         f"Opt-in poll with {setup.votes:,} votes: on average {opt_in.mean():.1%} yes "
         f"(error {(opt_in.mean() - setup.true_share) * 100:+.1f} percentage points); repeats range from {opt_in.min():.1%} to {opt_in.max():.1%}. "
         f"Random samples of {random_sample_size:,}: on average {random_sample.mean():.1%}, "
-        f"{within:.0%} of them within the margin of error of plus or minus {moe * 100:.1f} percentage points. {quality}"
+        f"{within:.0%} of them within the margin of error of plus or minus {moe * 100:.1f} percentage points. {quality} {worth}"
     )
 
 
