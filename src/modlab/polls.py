@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 #: Twitter's monetizable daily active users, Q2 2022 (Twitter Q2 2022 results, Jul 22 2022) [P].
 TWITTER_MDAU_Q2_2022 = 237_800_000
@@ -54,6 +53,8 @@ def z_value(confidence: float = 0.95) -> float:
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    from scipy import stats  # imported here: scipy.stats costs about a second at import
+
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
