@@ -19,9 +19,11 @@ tests and tools.
 
 from __future__ import annotations
 
+import decimal
 import html
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -138,6 +140,45 @@ def describe_type(value: Any) -> str:
     if isinstance(value, (list, tuple, set, dict)):
         return f"a {name}"
     return f"a {name}"
+
+
+def _text_number_advice(text: str) -> str:
+    """What to do with a number typed as text (``"0.7"``, ``"72.4%"``, ``"1,068"``), or ``""`` if it is no number."""
+    plain = text.strip()
+    try:
+        float(plain.replace(",", "").replace("_", "").replace("%", "").strip())
+    except ValueError:
+        return ""
+    if "%" in plain:
+        return " Write it as a number, without quotes and without the % sign."
+    if "," in plain:
+        if re.fullmatch(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?", plain):
+            return " Write it as a number, without quotes and without the thousands separators (1234567, not 1,234,567)."
+        return " Write it as a number, without quotes, with a point for the decimals (0.5, not 0,5)."
+    return " Remove the quotes so Python sees a number."
+
+
+def _one_value_advice(value: Any) -> str:
+    """For a container holding exactly one number, how to take it out (``".item()"``); else ``""``."""
+    module = type(value).__module__.split(".")[0]
+    if isinstance(value, (list, tuple)):
+        items, advice = list(value), "[0]"
+    elif module == "pandas" and getattr(value, "ndim", None) == 2:  # a DataFrame
+        items, advice = list(value.to_numpy().ravel()), ".iloc[0, 0]"
+    elif module in ("numpy", "pandas") and isinstance(getattr(value, "ndim", None), int) and hasattr(value, "item"):
+        if type(value).__name__ not in ("ndarray", "Series", "Index"):  # a NumPy scalar or another pandas type
+            return ""
+        array = value.to_numpy() if hasattr(value, "to_numpy") else value
+        items = list(array.ravel()) if hasattr(array, "ravel") else []
+        advice = ".item() or .iloc[0]" if type(value).__name__ == "Series" else ".item()"
+    else:
+        return ""
+    if len(items) != 1:
+        return ""
+    item = items[0]
+    if isinstance(item, bool) or type(item).__name__ == "bool_" or not isinstance(item, (numbers.Real, decimal.Decimal)):
+        return ""
+    return advice
 
 
 class Question:
@@ -292,22 +333,21 @@ class NumberQuestion(Question):
             if value is None:
                 extra = " Did the cell assign a value? (print() and some methods return None.)"
             elif isinstance(value, str):
-                try:
-                    float(value.replace(",", "").replace("%", ""))
-                    extra = " Remove the quotes so Python sees a number."
-                except ValueError:
-                    pass
+                extra = _text_number_advice(value)
             return self._feedback(WRONG_TYPE, f"expected {expected}, got {describe_type(value)}.{extra}")
-        if isinstance(value, numbers.Real):
-            return float(value)
-        size = getattr(value, "size", None)
-        if size is None and hasattr(value, "__len__"):
-            size = len(value)
-        if size == 1:
+        if isinstance(value, (numbers.Real, decimal.Decimal)):
+            try:
+                return float(value)
+            except OverflowError:  # an int too large for a float: a number, just not this one
+                return self._feedback(INCORRECT, "this number is far too large (or too far below zero) to be the answer.")
+            except (TypeError, ValueError):  # e.g. a NumPy timedelta64, which NumPy counts as an integer
+                return self._feedback(WRONG_TYPE, f"expected {expected}, got {describe_type(value)}.")
+        advice = _one_value_advice(value)
+        if advice:
             return self._feedback(
                 WRONG_TYPE,
                 f"expected {expected}, got {describe_type(value)} holding one value. "
-                "Take the number out of it, e.g. with .item() or .iloc[0].",
+                f"Take the number out of it, e.g. with {advice}.",
             )
         return self._feedback(WRONG_TYPE, f"expected {expected}, got {describe_type(value)}.")
 
