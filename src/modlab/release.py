@@ -94,15 +94,15 @@ def assigned_names(code: str) -> list[str] | None:
     -------
     list of str or None
         Targets of ``=``, ``+=``-style and annotated assignments that are plain names, including
-        names inside tuple/list targets (``a, (b, *c) = ...``); deduplicated. None if the code
-        does not parse even after dedenting.
+        names inside tuple/list targets (``a, (b, *c) = ...``), and the names of functions and
+        classes defined at top level; deduplicated. IPython syntax (``%magic`` lines,
+        ``x = !cmd``) is translated to Python first, so one magic line does not hide the
+        other names. None if the code does not parse even then.
     """
     for candidate in (code, textwrap.dedent(code)):
-        try:
-            tree = ast.parse(candidate)
+        tree = _parse(candidate)
+        if tree is not None:
             break
-        except SyntaxError:
-            continue
     else:
         return None
 
@@ -124,7 +124,25 @@ def assigned_names(code: str) -> list[str] | None:
                 collect(target)
         elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
             collect(statement.target)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # A later check cell uses the name; without a placeholder it would raise NameError.
+            if statement.name not in names:
+                names.append(statement.name)
     return names
+
+
+def _parse(code: str) -> ast.Module | None:
+    """Parse ``code`` as Python, or as IPython cell syntax (magics, ``!`` commands); None if neither."""
+    try:
+        return ast.parse(code)
+    except SyntaxError:
+        pass
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return ast.parse(TransformerManager().transform_cell(code))
+    except Exception:  # no IPython, or not valid IPython either
+        return None
 
 
 def _stub(region: list[str], indent: str, cell_type: str) -> list[str]:
@@ -132,7 +150,11 @@ def _stub(region: list[str], indent: str, cell_type: str) -> list[str]:
     if cell_type != "code":
         return [indent + TEXT_STUB]
     names = assigned_names("\n".join(region)) or []
-    return [indent + CODE_STUB] + [f"{indent}{name} = ..." for name in names]
+    stub = [indent + CODE_STUB] + [f"{indent}{name} = ..." for name in names]
+    if indent and not names:
+        # Inside a block (a def, a loop) a lone comment is no body: give it a statement so it parses.
+        stub.append(indent + "...")
+    return stub
 
 
 def _release_source(source: str, cell, index: int) -> tuple[str, set[str]]:
@@ -213,6 +235,8 @@ def release_notebook(nb):
     out = copy.deepcopy(nb)
     for index, cell in enumerate(out.cells):
         grading = cell.metadata.get("nbgrader", {})
+        if isinstance(cell.source, list):  # a notebook built from raw JSON keeps the list of lines
+            cell.source = "".join(cell.source)
         cell.source, kinds = _release_source(cell.source, cell, index)
         if "solution" in kinds and not grading.get("solution"):
             raise ReleaseError(f"{_where(index, cell)}: solution region in a cell without nbgrader 'solution: true'.")
