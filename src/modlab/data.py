@@ -63,7 +63,10 @@ def _read_catalog(folder: Path) -> dict[str, dict[str, Any]]:
             "installed from: install it from a clone with `pip install -e .` (or `make lab`)."
         )
     with open(path, "rb") as handle:
-        return tomllib.load(handle)
+        try:
+            return tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise DatasetError(f"{path} is not valid TOML ({error}); fix the catalog or restore it with git.") from None
 
 
 def catalog_entries(folder: str | Path | None = None) -> dict[str, dict[str, Any]]:
@@ -121,23 +124,40 @@ def info(name: str, folder: str | Path | None = None) -> dict[str, Any]:
 
 
 def _typed(frame: pd.DataFrame, columns: dict[str, dict[str, str]]) -> pd.DataFrame:
-    """Apply the catalog's dtypes to ``frame`` (read with every column as text)."""
+    """Apply the catalog's dtypes to ``frame`` (read with every column as text).
+
+    Raises
+    ------
+    DatasetError
+        For an unknown dtype, or a cell that is not a value of its column's dtype (an empty
+        cell in an ``int`` column, text or a fraction such as ``1.5`` where a whole number is
+        expected, a date not written YYYY-MM-DD); the message names the column and row.
+    """
     out = {}
     for column, spec in columns.items():
         values = frame[column]
-        dtype = spec["dtype"]
-        if dtype == "int":
-            out[column] = pd.to_numeric(values, errors="raise").astype("int64")
-        elif dtype == "float":
-            out[column] = pd.to_numeric(values, errors="raise").astype("float64")
-        elif dtype == "date":
-            out[column] = pd.to_datetime(values, format="%Y-%m-%d")
-        elif dtype == "category":
-            out[column] = values.astype("category")
-        elif dtype == "string":
-            out[column] = values.astype("string")
-        else:
+        dtype = spec.get("dtype")
+        if dtype not in DTYPES:
             raise DatasetError(f"column {column!r}: unknown dtype {dtype!r} in the catalog (use one of {DTYPES})")
+        try:
+            if dtype == "int":
+                numbers = pd.to_numeric(values, errors="raise")
+                whole = numbers.notna() & (numbers % 1 == 0)
+                if not whole.all():
+                    row = values.index[~whole][0]
+                    cell = "an empty cell" if pd.isna(values[row]) else repr(values[row])
+                    raise ValueError(f"{cell} in row {row} (line {row + 2} of the file) where a whole number is expected")
+                out[column] = numbers.astype("int64")
+            elif dtype == "float":
+                out[column] = pd.to_numeric(values, errors="raise").astype("float64")
+            elif dtype == "date":
+                out[column] = pd.to_datetime(values, format="%Y-%m-%d")
+            elif dtype == "category":
+                out[column] = values.astype("category")
+            else:
+                out[column] = values.astype("string")
+        except (ValueError, TypeError) as error:
+            raise DatasetError(f"column {column!r} (dtype {dtype!r} in the catalog): {error}") from None
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -163,11 +183,16 @@ def load(name: str, folder: str | Path | None = None) -> pd.DataFrame:
     Raises
     ------
     DatasetError
-        If ``name`` is unknown, the file is missing, its sha256 differs from the
-        catalog, or its columns differ from the catalog's.
+        If ``name`` is unknown, its catalog entry lacks ``file``, ``sha256`` or ``columns``,
+        the file is missing, its sha256 differs from the catalog, it is not a readable
+        UTF-8 CSV, its columns differ from the catalog's, or a cell does not fit its
+        column's dtype.
     """
     folder_path = Path(folder) if folder else DATASETS_DIR
     entry = info(name, folder_path)
+    lacking = [key for key in ("file", "sha256", "columns") if key not in entry]
+    if lacking:
+        raise DatasetError(f"dataset {name!r}: its catalog entry has no {', '.join(lacking)}.")
     path = folder_path / entry["file"]
     if not path.exists():
         raise DatasetError(f"dataset {name!r}: file {path} is missing.")
@@ -179,7 +204,13 @@ def load(name: str, folder: str | Path | None = None) -> pd.DataFrame:
             "The file was changed or damaged; restore it with `git checkout -- datasets/`, "
             "or, if the change is intended, update the catalog entry."
         )
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (ValueError, pd.errors.ParserError) as error:  # not UTF-8 text, no header, ragged rows
+        raise DatasetError(f"dataset {name!r}: {path.name} cannot be read as a UTF-8 CSV file ({error}).") from None
+    if not isinstance(raw.index, pd.RangeIndex):
+        # pandas turns the first column into the index when rows have one field more than the header
+        raise DatasetError(f"dataset {name!r}: {path.name} has rows with more fields than its header.")
     expected_columns = list(entry["columns"])
     if list(raw.columns) != expected_columns:
         missing = [c for c in expected_columns if c not in raw.columns]
