@@ -415,13 +415,16 @@ class OptInPollSetup:
         Raises
         ------
         ValueError
-            If the supporters' rate would exceed 1 (too many votes for so few supporters).
+            If either rate would exceed 1 (too many votes for so few supporters, or, when
+            the ratio is below 1, for so few opponents).
         """
         p, r = self.true_share, self.propensity_ratio
         rate_no = self.human_votes / (self.population * (p * r + 1 - p))
         rate_yes = r * rate_no
         if rate_yes > 1:
             raise ValueError("these settings need more supporters than exist: lower the votes or the ratios")
+        if rate_no > 1:  # supporters less keen than opponents (ratio < 1) and few opponents
+            raise ValueError("these settings need more opponents than exist: lower the votes or raise the ratios")
         return rate_yes, rate_no
 
     def data_defect_correlation(self) -> float:

@@ -107,7 +107,7 @@ q5 = NumberQuestion(
     mistakes=[
         (lambda v: 1100 <= v <= 1112, "close: that uses z = 2; use 1.96 for 95% confidence."),
         (lambda v: math.isclose(v, 0.5 * 0.5 / 0.03**2, rel_tol=1e-2), "you left out the factor z squared (1.96 squared)."),
-        (lambda v: math.isclose(v, 1.96**2 * 0.25 / 3**2, rel_tol=1e-2) or v < 1,
+        (lambda v: math.isclose(v, 1.96**2 * 0.25 / 3**2, rel_tol=1e-2) or 0 < v <= 1,
          "write 3 points as the proportion 0.03, not 3."),
     ],
     hints=[
