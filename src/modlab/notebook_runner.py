@@ -13,12 +13,14 @@ Known problem this module works around (see the shared recipe
 ``notebooks-headless.md``): nbclient intermittently stalls on cells that write
 into ``ipywidgets.Output`` until the cell timeout ends, then carries on without
 an error. We turn nbclient's Output-widget emulation off, interrupt on timeout,
-and mark every timed-out cell with a ``CellTimeoutError`` error output so a
-stall fails loudly instead of passing as "slow".
+and mark every cell nbclient gave up waiting for with a ``CellTimeoutError`` or
+``IOPubTimeoutError`` error output, so a stall fails loudly instead of passing
+as "slow".
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import sys
@@ -137,7 +139,9 @@ def execute_notebook(
         Per-cell timeout in seconds. A cell with no reply by then is interrupted
         (``interrupt_on_timeout=True``), an error output with ``ename``
         ``"CellTimeoutError"`` is added to it, and execution carries on with the
-        next cell. ``None`` or a value <= 0 means no timeout.
+        next cell. ``None`` or a value <= 0 means no timeout. A cell whose
+        outputs do not end within nbclient's ``iopub_timeout`` (4 s) after its
+        reply gets an ``"IOPubTimeoutError"`` error output the same way.
     cwd : str or pathlib.Path, optional
         Working directory of the kernel. Default: the notebook's folder, so
         relative paths behave as in JupyterLab (lessons run from ``lessons/`` or
@@ -180,20 +184,38 @@ def execute_notebook(
     probe.id = _RSS_PROBE_ID
     nb.cells.append(probe)
 
-    timed_out: list[int] = []
+    # How a stall shows up. (1) nbclient gets no execute reply within `timeout`: it
+    # logs "Timeout waiting for execute reply", interrupts, and carries on.
+    # (2) No end of output on IOPub within `iopub_timeout` after the reply: it logs
+    # "Timeout waiting for IOPub output" and carries on (outputs may be missing).
+    # (3) Seen here with Output-widget emulation on: the kernel receives a cell's
+    # request only after exactly `timeout` seconds, and nbclient logs nothing. So we
+    # also time every cell from request to reply (nbclient's hooks) and treat a cell
+    # that took about `timeout` or longer as stalled.
+    current = {"index": -1, "start": 0.0}
+    stalls: list[tuple[int, str]] = []
 
-    class _Client(NotebookClient):
-        """Records which cells timed out so the caller can fail on a stall."""
+    class _StallRecorder(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if message.startswith("Timeout waiting for execute reply"):
+                stalls.append((current["index"], "CellTimeoutError"))
+            elif message.startswith("Timeout waiting for IOPub output"):
+                stalls.append((current["index"], "IOPubTimeoutError"))
 
-        async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
-            if cell is not None:
-                try:
-                    timed_out.append(self.nb.cells.index(cell))
-                except ValueError:  # pragma: no cover - cell not in this notebook
-                    pass
-            return await super()._async_handle_timeout(timeout, cell)
+    log = logging.getLogger(f"{__name__}.nbclient")
+    recorder = _StallRecorder(logging.WARNING)
+    log.addHandler(recorder)
 
-    client = _Client(
+    def _on_cell_execute(cell: Any, cell_index: int) -> None:
+        current["index"] = cell_index
+        current["start"] = time.perf_counter()
+
+    def _on_cell_executed(cell: Any, cell_index: int, execute_reply: Any) -> None:
+        if timeout and timeout > 0 and time.perf_counter() - current["start"] >= 0.98 * timeout:
+            stalls.append((cell_index, "CellTimeoutError"))
+
+    client = NotebookClient(
         nb,
         km=_venv_kernel_manager(),
         timeout=timeout if timeout and timeout > 0 else None,
@@ -201,6 +223,9 @@ def execute_notebook(
         allow_errors=True,
         record_timing=True,
         resources={"metadata": {"path": str(workdir)}},
+        on_cell_execute=_on_cell_execute,
+        on_cell_executed=_on_cell_executed,
+        log=log,
     )
     # Turn off nbclient's emulation of ipywidgets.Output: with it, cells that
     # write into an Output widget intermittently stall until the cell timeout
@@ -211,8 +236,11 @@ def execute_notebook(
     client.widget_registry = {}
 
     start = time.perf_counter()
-    # We pass our own kernel manager, so ask nbclient to shut the kernel down anyway.
-    client.execute(cleanup_kc=True)
+    try:
+        # We pass our own kernel manager, so ask nbclient to shut the kernel down anyway.
+        client.execute(cleanup_kc=True)
+    finally:
+        log.removeHandler(recorder)
     seconds = time.perf_counter() - start
 
     probe_cell = nb.cells.pop()
@@ -221,16 +249,18 @@ def execute_notebook(
         match = re.search(re.escape(_RSS_MARKER) + r"\s+(\d+)", text)
         if match:
             peak_rss_mb = int(match.group(1)) / 1024.0
-    for index in sorted(set(timed_out)):
-        if index < len(nb.cells):
+    for index, ename in sorted(set(stalls)):
+        if 0 <= index < len(nb.cells):
+            what = (
+                f"no execute reply for {timeout} s or more"
+                if ename == "CellTimeoutError"
+                else f"no end of output within {client.iopub_timeout} s after the reply; outputs may be missing"
+            )
             nb.cells[index].outputs.append(
                 nbformat.v4.new_output(
                     "error",
-                    ename="CellTimeoutError",
-                    evalue=(
-                        f"no reply within {timeout} s; the kernel was interrupted and execution "
-                        "carried on (a stall, or a cell that is far too slow)"
-                    ),
+                    ename=ename,
+                    evalue=f"{what} and execution carried on (a stall, or a cell that is far too slow)",
                     traceback=[],
                 )
             )
@@ -277,7 +307,8 @@ def error_outputs(nb: Any) -> list[tuple[int, str, str]]:
     list of (int, str, str)
         ``(cell index, ename, evalue)`` for every error output, in cell order;
         cell indexes count all cells (markdown too) from 0. Cells that timed
-        out in :func:`execute_notebook` appear with ``ename`` ``"CellTimeoutError"``.
+        out in :func:`execute_notebook` appear with ``ename`` ``"CellTimeoutError"``
+        or ``"IOPubTimeoutError"``.
     """
     found: list[tuple[int, str, str]] = []
     for index, cell in enumerate(nb.cells):
