@@ -85,7 +85,7 @@ def bench_notebooks() -> list[dict[str, Any]]:
                     "peak_rss_mb": round(peak_mb, 1) if not math.isnan(peak_mb) else None,
                     "code_cells": sum(1 for c in nb.cells if c.cell_type == "code"),
                     "errors": len(errors),
-                    "timeouts": sum(1 for _, ename, _ in errors if ename == "CellTimeoutError"),
+                    "timeouts": sum(1 for _, ename, _ in errors if ename in ("CellTimeoutError", "IOPubTimeoutError")),
                     "warnings": len(warning_outputs(nb)),
                 }
             )
