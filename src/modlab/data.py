@@ -77,6 +77,11 @@ def catalog_entries(folder: str | Path | None = None) -> dict[str, dict[str, Any
     folder : str or Path, optional
         Datasets folder; defaults to :data:`DATASETS_DIR`.
 
+    Returns
+    -------
+    dict of str to dict
+        The parsed ``catalog.toml``: dataset name -> its entry, with column specs under ``"columns"``.
+
     Raises
     ------
     DatasetError
@@ -108,7 +113,20 @@ def catalog(folder: str | Path | None = None) -> pd.DataFrame:
 
 
 def info(name: str, folder: str | Path | None = None) -> dict[str, Any]:
-    """Return the catalog entry of dataset ``name`` (a dict; columns under ``"columns"``).
+    """Return the catalog entry of dataset ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name, e.g. ``"polls"``.
+    folder : str or Path, optional
+        Datasets folder; defaults to :data:`DATASETS_DIR`.
+
+    Returns
+    -------
+    dict
+        The entry: ``file, title, description, kind, source, date, license,
+        confidence, sha256`` and ``columns`` (column -> ``dtype, unit, description``).
 
     Raises
     ------
