@@ -209,6 +209,22 @@ def _clear_runtime_metadata(cell) -> None:
             del cell.metadata["jupyter"]
 
 
+def _check_grading_metadata(index: int, cell, grading: dict, seen_ids: dict[str, int]) -> None:
+    """Refuse grading metadata that nbgrader would reject, before a learner ever sees the lesson."""
+    if not (grading.get("solution") or grading.get("grade") or grading.get("locked")):
+        return
+    grade_id = grading.get("grade_id")
+    if not grade_id:
+        raise ReleaseError(f"{_where(index, cell)}: an nbgrader cell needs a grade_id.")
+    if grade_id in seen_ids:
+        raise ReleaseError(f"{_where(index, cell)}: grade_id {grade_id!r} is already used by cell {seen_ids[grade_id]}.")
+    seen_ids[grade_id] = index
+    if grading.get("grade"):
+        points = grading.get("points")
+        if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
+            raise ReleaseError(f"{_where(index, cell)}: a graded cell needs positive 'points', found {points!r}.")
+
+
 def release_notebook(nb):
     """Return the learner version of a solution notebook (the input is not modified).
 
@@ -230,11 +246,15 @@ def release_notebook(nb):
         If region markers are unbalanced or nested, a line mentions a marker without being one,
         or a region sits in a cell whose nbgrader metadata does not allow it (a solution region
         outside a ``solution`` cell, hidden tests outside a ``grade`` cell: nbgrader refuses these
-        too). The message names the cell index and grade_id.
+        too), or the grading metadata is one nbgrader would reject (a graded or solution cell
+        without a grade_id, a grade_id used twice, a ``grade`` cell without positive points).
+        The message names the cell index and grade_id.
     """
     out = copy.deepcopy(nb)
+    seen_ids: dict[str, int] = {}
     for index, cell in enumerate(out.cells):
         grading = cell.metadata.get("nbgrader", {})
+        _check_grading_metadata(index, cell, grading, seen_ids)
         if isinstance(cell.source, list):  # a notebook built from raw JSON keeps the list of lines
             cell.source = "".join(cell.source)
         cell.source, kinds = _release_source(cell.source, cell, index)
