@@ -55,7 +55,18 @@ COLOURS = {
 }
 
 def format_day(day) -> str:
-    """Return a date as short English text without a leading zero, e.g. ``"Nov 4"``."""
+    """Return a date as short English text without a leading zero, e.g. ``"Nov 4"``.
+
+    Parameters
+    ----------
+    day : str, datetime.date or pandas.Timestamp
+        Anything ``pandas.Timestamp`` accepts.
+
+    Returns
+    -------
+    str
+        Month abbreviation and day of month.
+    """
     stamp = pd.Timestamp(day)
     return f"{stamp:%b} {stamp.day}"
 
@@ -131,6 +142,11 @@ def event_date(timeline: pd.DataFrame, category: str, contains: str = "") -> pd.
         Event type, e.g. ``"poll"``.
     contains : str
         Case-insensitive text the event must contain, e.g. ``"amnesty"``.
+
+    Returns
+    -------
+    pandas.Timestamp
+        The event's date (midnight; the timeline has day resolution).
 
     Raises
     ------

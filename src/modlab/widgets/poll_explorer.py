@@ -89,6 +89,15 @@ def describe_result(setup: OptInPollSetup, polls, random_sample_size: int) -> st
 def draw(setup: OptInPollSetup, polls, random_sample_size: int):
     """Strip plot of the repeated estimates, opt-in poll above, random samples below.
 
+    Parameters
+    ----------
+    setup : OptInPollSetup
+        The assumptions simulated (for the truth line and the row labels).
+    polls : pandas.DataFrame
+        Output of :func:`modlab.polls.simulate_opt_in_polls`.
+    random_sample_size : int
+        Size of the comparison random sample (row label).
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -132,6 +141,17 @@ class PollExplorer(widgets.VBox):
         The figure of :func:`draw` as ``<figure><img alt><figcaption>``.
     polls : pandas.DataFrame
         The last simulation (output of :func:`modlab.polls.simulate_opt_in_polls`).
+
+    Parameters
+    ----------
+    setup : OptInPollSetup
+        Starting values of the controls (its ``population`` stays fixed).
+    n_polls : int
+        Simulated repetitions per setting.
+    random_sample_size : int
+        Size of the comparison random sample.
+    seed : int
+        Seed of the first simulation; the "Rerun" button increments it.
     """
 
     def __init__(self, setup: OptInPollSetup, n_polls: int = 200, random_sample_size: int = 1000, seed: int = 0):

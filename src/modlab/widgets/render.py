@@ -20,6 +20,11 @@ def new_figure(width: float = 7.0, height: float = 3.6) -> Figure:
     ----------
     width, height : float
         Size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        An empty figure with constrained layout.
     """
     return Figure(figsize=(width, height), layout="constrained")
 
