@@ -1,0 +1,76 @@
+"""A learner's check and the grader's hidden tests must accept the same answers.
+
+An instructor trial found answers that ``q.check`` called Correct (0.0005, 0.67, 130, "(b)")
+scoring 0 in nbgrader. For every graded check cell of every solution notebook, this test
+runs the hidden tests on a grid of plausible answers (the right value, nearby values,
+roundings, option-letter spellings) and requires the same verdict as ``q.is_correct``.
+"""
+
+import importlib
+import math
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from modlab import data
+from modlab.exercises import ChoiceQuestion, NumberQuestion
+
+ROOT = Path(__file__).resolve().parents[1]
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+CHECK = re.compile(r"ex\.(\w+)\.check\((\w+)\)\s*$")
+# relative offsets chosen between the kit's tolerances, so no value sits on a boundary
+OFFSETS = [0, 3e-7, 4e-4, 1.5e-3, 4e-3, 7e-3, 0.012, 0.018, 0.025, 0.04, 0.08, 0.3]
+
+
+def _check_cells():
+    for path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        module = importlib.import_module(f"modlab.exercises.lesson{path.name[:2]}")
+        for cell in nbformat.read(path, as_version=4).cells:
+            hidden = HIDDEN.search(cell.source)
+            check = CHECK.search(cell.source)
+            if hidden and check:
+                yield pytest.param(getattr(module, check.group(1)), check.group(2), hidden.group(1), id=f"{path.stem}-{cell.id}")
+
+
+def _candidates(question):
+    if isinstance(question, ChoiceQuestion):
+        return [form.format(letter) for letter in question.options for form in ("{}", "{}", " {} ", "({})", "{})", "{}.")] + [
+            letter.upper() for letter in question.options
+        ]
+    target = question.expected
+    values = {target * (1 + sign * offset) for offset in OFFSETS for sign in (1, -1)}
+    for digits in range(0, 5):
+        values.add(round(target, digits))
+    for figures in range(1, 5):
+        values.add(float(f"{target:.{figures}g}"))
+    values.update({math.floor(target), math.ceil(target), target + 0.5, target - 0.5, target + 1.5})
+    return sorted(values)
+
+
+def _hidden_passes(code: str, name: str, value) -> bool:
+    namespace = {"math": math, "np": np, "pd": pd, "data": data, name: value}
+    try:
+        exec(code, namespace)
+    except AssertionError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("question, name, hidden", list(_check_cells()))
+def test_check_and_hidden_tests_agree(question, name, hidden):
+    assert isinstance(question, (NumberQuestion, ChoiceQuestion))
+    disagreements = [
+        (value, question.is_correct(value))
+        for value in _candidates(question)
+        if _hidden_passes(hidden, name, value) != question.is_correct(value)
+    ]
+    assert not disagreements, f"{question.label}: (answer, check says correct) where hidden tests disagree: {disagreements}"
+
+
+def test_the_grid_covers_every_graded_question():
+    found = {p.values[0].label for p in _check_cells()}
+    assert len(found) >= 12  # lesson 00: 3, lesson 03: 9
