@@ -200,7 +200,11 @@ def test_fixture_lesson_matches_what_release_writes():
 
 
 def test_repo_lessons_in_step_with_solutions_function_and_command():
-    assert release(check=True) == []
+    problems = release(check=True)
+    assert problems == [], (
+        "lessons/ is out of step with solutions/: " + "; ".join(map(str, problems))
+        + ". Fix: run `make release` and commit solutions/ and lessons/ together."
+    )
     result = _modlab("release", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK" in result.stdout
@@ -405,4 +409,7 @@ def test_nbgrader_generate_assignment_agrees_with_release(tmp_path, record_prope
             continue
         compared += 1
         assert _without(their.source, NBGRADER_STUBS.__contains__) == _without(our.source, OUR_STUB.match), f"cell {index}"
+        if our.cell_type == "markdown" and our_flags["solution"]:
+            # identical text means identical nbgrader checksums: an untouched answer in a lesson scores 0
+            assert their.source == our.source, f"cell {index}"
     assert compared, f"{source.name} has no solution or hidden-test cells to compare"

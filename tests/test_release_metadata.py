@@ -46,3 +46,23 @@ def test_valid_metadata_passes_and_plain_cells_are_ignored():
     out = release_notebook(nb)
     assert out.cells[1].source == "# YOUR CODE HERE\nx = ..."
     nbformat.validate(out)
+
+
+def test_saved_widget_state_is_not_released():
+    nb = _nb(new_code_cell("explore_poll()"))
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"abc": {}}}}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    out = release_notebook(nb)
+    assert "widgets" not in out.metadata and out.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_committed_notebooks_carry_no_widget_state():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("solutions", "lessons"):
+        for path in sorted((root / folder).glob("*.ipynb")):
+            assert "widgets" not in nbformat.read(path, as_version=4).metadata, (
+                f"{path.relative_to(root)} keeps saved widget state: in JupyterLab, Settings > "
+                "Save Widget State Automatically off, or remove metadata.widgets, then save"
+            )

@@ -5,7 +5,8 @@ turns one of them into its learner version:
 
 - a code solution region (``### BEGIN SOLUTION`` ... ``### END SOLUTION``) becomes
   ``# YOUR CODE HERE`` plus ``name = ...`` for every plain name the region assigns at top level;
-- a markdown solution region becomes ``_Write your answer here._``;
+- a markdown solution region becomes ``YOUR ANSWER HERE`` (nbgrader's own text, so nbgrader
+  recognises an untouched free response and scores it 0 instead of queueing it for a human);
 - a hidden-test region (``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS``) is removed;
 - outputs, execution counts and run-time cell metadata are cleared.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 CODE_STUB = "# YOUR CODE HERE"
-TEXT_STUB = "_Write your answer here._"
+TEXT_STUB = "YOUR ANSWER HERE"  # nbgrader's text_stub: same checksum, so untouched answers score 0
 SOLUTION_GLOB = "[0-9][0-9]_*.ipynb"
 
 # Region kind -> (begin marker, end marker). Markers are whole lines, possibly indented.
@@ -237,7 +238,7 @@ def release_notebook(nb):
     -------
     nbformat.NotebookNode
         A deep copy with solution regions replaced by stubs, hidden-test regions removed,
-        outputs, execution counts and run-time cell metadata cleared. Cell ids, nbgrader cell
+        outputs, execution counts, run-time cell metadata and saved widget state cleared. Cell ids, nbgrader cell
         metadata, tags and notebook metadata are kept.
 
     Raises
@@ -269,6 +270,7 @@ def release_notebook(nb):
             cell.outputs = []
             cell.execution_count = None
         _clear_runtime_metadata(cell)
+    out.metadata.pop("widgets", None)  # saved widget state is output too (tens of kB of stale models)
     return out
 
 
