@@ -9,12 +9,17 @@ LESSON ?= lessons/00_start_here.ipynb
 # JupyterLab refuses to start as root unless told; CI and containers run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
+PRESENT_ARGS ?=
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 
-.PHONY: lab test release check-release bench clean help
+.PHONY: lab present test chromium release check-release bench clean help
 
 help:
 	@echo "make lab       open JupyterLab on the lessons (installs on first use)"
-	@echo "make test      run the test suite"
+	@echo "make present   show a lesson for a projector: text, figures, explorers, no code (LESSON=03)"
+	@echo "make test      run the test suite (installs Debian's chromium for the browser tests if missing)"
 	@echo "make release   regenerate lessons/ from solutions/"
 	@echo "make bench     time notebooks, widgets and import (prints a table)"
 	@echo "make clean     remove .venv and caches"
@@ -31,7 +36,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) $(LESSON)
 
-test: $(STAMP)
+present: $(STAMP)
+	$(BIN)/modlab present $(LESSON) $(PRESENT_ARGS)
+
+# Installs chromium with apt when missing (as root, or with password-less sudo). Elsewhere it says
+# what to do; the browser tests then fail with the same advice unless MODLAB_SKIP_BROWSER=1.
+chromium:
+	@test -x $(CHROMIUM) || command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { $(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }; } || \
+	  echo "Could not install chromium (needs apt and root or sudo): install it yourself, or set MODLAB_SKIP_BROWSER=1."; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 release: $(STAMP)

@@ -167,7 +167,7 @@ def test_explorer_shape():
         assert control.style.description_width == "initial"
         assert control in explorer.children
     assert explorer.controls["categories"].description == "Show events of type"
-    assert explorer.controls["dates"].description == "Dates shown"
+    assert explorer.controls["dates"].description == "Dates shown (2022)"
     assert explorer.summary in explorer.children and explorer.figure in explorer.children
     assert isinstance(explorer.summary, widgets.HTML) and isinstance(explorer.figure, widgets.HTML)
 

@@ -1,7 +1,7 @@
 """The ``modlab`` command (also ``python -m modlab``).
 
 Each subcommand is a ``_cmd_<name>(args) -> int`` function registered in :func:`build_parser`;
-add new ones (``present``, ``data``, ``grade``) the same way.
+add new ones (``data``, ``grade``) the same way.
 """
 
 from __future__ import annotations
@@ -43,6 +43,16 @@ def _cmd_release(args: argparse.Namespace) -> int:
     return 1
 
 
+def _cmd_present(args: argparse.Namespace) -> int:
+    from modlab.present import PresentError, present
+
+    try:
+        return present(args.lesson, port=args.port, open_browser=not args.no_browser)
+    except PresentError as error:
+        print(f"modlab present: error: {error}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one subparser per subcommand."""
     parser = argparse.ArgumentParser(prog="modlab", description="modlab teaching kit tools")
@@ -56,6 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--solutions", metavar="DIR", help="solution notebooks (default: the repository's solutions/)")
     release.add_argument("--lessons", metavar="DIR", help="learner notebooks (default: the repository's lessons/)")
     release.set_defaults(handler=_cmd_release)
+
+    present = commands.add_parser(
+        "present",
+        help="show a lesson's text, figures and explorers without code (for a projector)",
+        description="Serve a lesson with Voila, code hidden, in large type: the view for a projector. "
+        "Exercise prompts stay (as discussion questions); answers and self-checks are left out.",
+    )
+    present.add_argument("lesson", help='lesson number or name, e.g. "03" or "03_amnesty_poll"')
+    present.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8866)")
+    present.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    present.set_defaults(handler=_cmd_present)
     return parser
 
 

@@ -17,20 +17,23 @@ import numpy as np
 
 from modlab.polls import OptInPollSetup, simulate_opt_in_polls, srs_margin_of_error
 from modlab.style import ROLE_COLOURS
+from modlab.widgets.accessibility import mark_explorer
 from modlab.widgets.render import figure_html, new_figure
 
-#: Choices for the "votes cast" control: (label, value).
+#: Choices for the "votes cast" control: (label, value). Labels stay short: a slider's readout
+#: is narrow, and a clipped readout would hide which poll is meant (the browser suite checks).
 VOTE_CHOICES = [
     ("1,000", 1_000),
     ("10,000", 10_000),
     ("100,000", 100_000),
     ("1 million", 1_000_000),
-    ("3.1 million (amnesty poll)", 3_100_000),
-    ("15.1 million (reinstatement poll)", 15_085_458),
+    ("3.1 million", 3_100_000),  # the amnesty poll
+    ("15.1 million", 15_085_458),  # the reinstatement poll
 ]
 
-_SLIDER_STYLE = {"description_width": "22em"}
-_SLIDER_LAYOUT = widgets.Layout(width="44em")
+# Wide enough for the longest label in full (a clipped label fails the browser suite).
+_SLIDER_STYLE = {"description_width": "28em"}
+_SLIDER_LAYOUT = widgets.Layout(width="54em")
 
 
 def _slider(description: str, value: float, low: float, high: float, step: float, fmt: str) -> widgets.FloatSlider:
@@ -160,15 +163,15 @@ class PollExplorer(widgets.VBox):
         self.seed = seed
         self.population = setup.population
         self.controls = {
-            "true_share": _slider("True share in favour (whole population)", setup.true_share, 0.05, 0.95, 0.01, ".0%"),
-            "see_ratio": _slider("Supporters' chance of seeing it (x opponents')", setup.see_ratio, 0.25, 4.0, 0.05, ".2f"),
-            "vote_ratio": _slider("Supporters' chance of voting if seen (x opponents')", setup.vote_ratio, 0.25, 4.0, 0.05, ".2f"),
-            "bot_share": _slider("Share of all votes cast by bots", setup.bot_share, 0.0, 0.5, 0.01, ".0%"),
-            "bot_yes_share": _slider("Share of bot votes that say yes", setup.bot_yes_share, 0.0, 1.0, 0.05, ".0%"),
+            "true_share": _slider("True share in favour, whole population (%)", setup.true_share, 0.05, 0.95, 0.01, ".0%"),
+            "see_ratio": _slider("Supporters' chance to see it (\u00d7 opponents')", setup.see_ratio, 0.25, 4.0, 0.05, ".2f"),
+            "vote_ratio": _slider("Supporters' chance to vote, if seen (\u00d7 opponents')", setup.vote_ratio, 0.25, 4.0, 0.05, ".2f"),
+            "bot_share": _slider("Share of all votes cast by bots (%)", setup.bot_share, 0.0, 0.5, 0.01, ".0%"),
+            "bot_yes_share": _slider("Share of bot votes that say yes (%)", setup.bot_yes_share, 0.0, 1.0, 0.05, ".0%"),
             "votes": widgets.SelectionSlider(
                 options=_vote_options(setup.votes),
                 value=setup.votes,
-                description="Votes cast (humans and bots)",
+                description="Votes cast by humans and bots (number)",
                 continuous_update=False,
                 style=_SLIDER_STYLE,
                 layout=_SLIDER_LAYOUT,
@@ -176,7 +179,7 @@ class PollExplorer(widgets.VBox):
             "rerun": widgets.Button(
                 description="Rerun with new random draws",
                 tooltip="Draw a new set of simulated polls with the same settings",
-                layout=widgets.Layout(width="22em"),
+                layout=widgets.Layout(width="27em"),
             ),
         }
         self.summary = widgets.HTML()
@@ -187,6 +190,7 @@ class PollExplorer(widgets.VBox):
                 control.observe(self._on_change, names="value")
         self.controls["rerun"].on_click(self._on_rerun)
         super().__init__([*self.controls.values(), self.summary, self.figure])
+        mark_explorer(self, self.controls["true_share"])
         self.update()
 
     def current_setup(self) -> OptInPollSetup:

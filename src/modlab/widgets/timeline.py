@@ -22,6 +22,7 @@ from modlab.timeline import (
     filter_events,
     format_day,
 )
+from modlab.widgets.accessibility import mark_explorer
 from modlab.widgets.render import figure_html, new_figure
 
 _STYLE = {"description_width": "initial"}
@@ -64,7 +65,7 @@ class TimelineExplorer(widgets.VBox):
             "dates": widgets.SelectionRangeSlider(
                 options=[(format_day(day), day) for day in days],
                 index=(0, len(days) - 1),
-                description="Dates shown",
+                description="Dates shown (2022)",
                 continuous_update=False,  # redraw when the handle is released
                 style=_STYLE,
                 layout=widgets.Layout(width="44em"),
@@ -80,6 +81,7 @@ class TimelineExplorer(widgets.VBox):
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         super().__init__([self.controls["categories"], help_text, self.controls["dates"], self.figure, self.summary])
+        mark_explorer(self, self.controls["dates"])
         self.update()
 
     def update(self) -> None:
