@@ -1,0 +1,143 @@
+"""Presenter mode without a browser: which lesson, what the class sees, how Voila is started.
+
+The browser suite (tests/browser/test_presenter_browser.py) checks the rendered page; here
+the pure parts are checked, and one slow test starts ``make present`` and fetches the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from modlab import cli, present
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION_03 = ROOT / "solutions" / "03_amnesty_poll.ipynb"
+
+
+@pytest.mark.parametrize(
+    "given", ["03", "3", "03_amnesty_poll", "03_amnesty_poll.ipynb", "lessons/03_amnesty_poll.ipynb", str(SOLUTION_03)]
+)
+def test_find_lesson_accepts_number_name_and_paths(given):
+    assert present.find_lesson(given) == SOLUTION_03.resolve()
+
+
+@pytest.mark.parametrize("given", ["99", "amnesty", "", "04_weighting"])
+def test_find_lesson_names_the_lessons_there_are(given):
+    with pytest.raises(present.PresentError) as error:
+        present.find_lesson(given)
+    assert "matches no lesson" in str(error.value)
+    assert "00_start_here" in str(error.value) and "03_amnesty_poll" in str(error.value)
+
+
+def test_find_lesson_refuses_an_ambiguous_number(tmp_path):
+    for name in ("05_a.ipynb", "05_b.ipynb"):
+        (tmp_path / name).write_text("{}")
+    with pytest.raises(present.PresentError, match="matches several lessons"):
+        present.find_lesson("5", solutions_dir=tmp_path)
+
+
+def _presenter_03():
+    return present.presenter_notebook(nbformat.read(SOLUTION_03, as_version=4))
+
+
+def test_presenter_notebook_leaves_out_checks_and_answers():
+    solution = nbformat.read(SOLUTION_03, as_version=4)
+    shown = _presenter_03()
+    graded = [c for c in solution.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert len(graded) == 11  # nine self-checks and two reflections in lesson 03
+    assert len(shown.cells) == len(solution.cells) - len(graded)
+    text = "\n".join(cell.source for cell in shown.cells)
+    for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "Model answer", "Rubric", ".check(", "0.724 / (1 - 0.724)"):
+        assert secret not in text, secret
+    # Answer cells stay as stubs, so later cells that name them still run; prompts stay as discussion questions.
+    assert "amnesty_yes_share = ..." in text
+    assert "### Exercise 6 (1 point)" in text
+    assert all(not cell.get("outputs") for cell in shown.cells if cell.cell_type == "code")
+
+
+def test_presenter_notebook_keeps_every_explorer_and_figure_caption():
+    text = "\n".join(cell.source for cell in _presenter_03().cells)
+    assert text.count("explore_poll()") == 1
+    for caption in ("*Figure 1.", "*Figure 2 (interactive, simulated data).", "*Figure 3."):
+        assert caption in text
+
+
+@pytest.mark.notebooks
+def test_presenter_notebook_runs_headless(tmp_path):
+    from modlab.notebook_runner import error_outputs, execute_notebook
+
+    path = present.write_presenter_notebook("03", tmp_path)
+    executed, _, _ = execute_notebook(path, timeout=120)
+    assert error_outputs(executed) == []
+
+
+def test_voila_command_hides_code_and_loads_only_the_widget_renderer(tmp_path):
+    command = present.voila_command(tmp_path / "x.ipynb", port=9123, open_browser=False)
+    assert command[1:4] == ["-m", "voila", str(tmp_path / "x.ipynb")]
+    assert "--strip_sources=True" in command
+    assert "--template=modlab-present" in command
+    assert "--port=9123" in command and "--no-browser" in command
+    assert "--Voila.ip=127.0.0.1" in command
+    allowed = [arg.split("=", 1)[1] for arg in command if arg.startswith("--VoilaConfiguration.extension_allowlist=")]
+    assert allowed == list(present.WIDGET_EXTENSIONS)
+    assert "--no-browser" not in present.voila_command("x.ipynb")
+
+
+def test_voila_environment_finds_the_template():
+    env = present.voila_environment({"JUPYTER_PATH": "/elsewhere"})
+    assert env["JUPYTER_PATH"].split(os.pathsep) == [str(present.SHARE_DIR), "/elsewhere"]
+    template = present.SHARE_DIR / "voila" / "templates" / present.TEMPLATE
+    assert json.loads((template / "conf.json").read_text()) == {"base_template": "lab"}
+    assert "extends 'lab/index.html.j2'" in (template / "index.html.j2").read_text()
+
+
+def test_cli_present_with_an_unknown_lesson_exits_2(capsys):
+    assert cli.main(["present", "99"]) == 2
+    assert "matches no lesson" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_make_present_serves_the_lesson_without_code(tmp_path):
+    """`make present LESSON=03` answers with the lesson's text and widget views, and no code or answers."""
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", HOME=str(tmp_path))
+    process = subprocess.Popen(
+        ["make", "present", "LESSON=03", f"PRESENT_ARGS=--no-browser --port {port}"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline, page = time.monotonic() + 120, ""
+        while time.monotonic() < deadline and not page:
+            try:  # Voila answers once it has run every cell of the lesson
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
+                    page = response.read().decode()
+            except OSError:
+                assert process.poll() is None, process.stdout.read().decode()
+                time.sleep(0.5)
+        assert "what can 3 million votes tell us?" in page
+        assert page.count("application/vnd.jupyter.widget-view+json") >= 1
+        for leaked in ("explore_poll()", "BEGIN SOLUTION", "Model answer", "ex.q1.check", "Not attempted"):
+            assert leaked not in page, leaked
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C in the terminal sends
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail("make present did not stop on Ctrl+C (SIGINT)")
