@@ -168,13 +168,41 @@ def operate(page, control) -> tuple[str, float]:
     return action, committed
 
 
-def operate_and_time(page, explorer, bound_s: float = UPDATE_BOUND_S) -> tuple[str, float]:
+def operate_by_keyboard(page, control) -> tuple[str, float]:
+    """Operate a control with the keyboard only (WCAG 2.1.1); return what was done and when.
+
+    A slider handle is focused and moved one step with an arrow key (towards the far side),
+    a select gets ArrowDown, a button or checkbox is focused and gets Enter or Space.
+    """
+    control.scroll_into_view_if_needed()
+    classes = control.get_attribute("class") or ""
+    if "widget-slider" in classes:
+        handle = control.locator(".noUi-handle").first
+        now, high = (float(handle.get_attribute(a) or 0) for a in ("aria-valuenow", "aria-valuemax"))
+        key = "ArrowLeft" if now >= high else "ArrowRight"
+        handle.focus()
+        committed = time.monotonic()
+        page.keyboard.press(key)
+        return f"slider {key}", committed
+    select = control.locator("select")
+    target, key = (select, "ArrowDown") if select.count() else (control.locator("input[type=checkbox]"), "Space")
+    if not select.count() and not target.count():
+        target, key = control, "Enter"
+    target.focus()
+    committed = time.monotonic()
+    page.keyboard.press(key)
+    return f"{key} on {'select' if select.count() else 'control'}", committed
+
+
+def operate_and_time(page, explorer, bound_s: float = UPDATE_BOUND_S, keyboard: bool = False) -> tuple[str, float]:
     """Operate the explorer's main control; wait for a new figure (or text); return (action, seconds).
 
-    Raises playwright's TimeoutError when nothing changes within ``bound_s``.
+    With ``keyboard=True`` the control is operated by :func:`operate_by_keyboard`, else by
+    mouse (:func:`operate`). Raises playwright's TimeoutError when nothing changes within ``bound_s``.
     """
     before = output_signature(explorer)
-    action, start = operate(page, explorer.locator(MAIN_CONTROL).first)
+    how = operate_by_keyboard if keyboard else operate
+    action, start = how(page, explorer.locator(MAIN_CONTROL).first)
     page.wait_for_function(f"([el, before]) => ({_SIGNATURE_JS})(el) !== before", arg=[explorer.element_handle(), before],
                            timeout=bound_s * 1000)
     return action, time.monotonic() - start

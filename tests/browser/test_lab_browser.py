@@ -4,7 +4,8 @@ For each solution notebook (every ``solutions/NN_*.ipynb``, so new lessons are c
 without editing this file): open it, Run All, wait until every cell has run; then no
 error text, no page or console errors, the expected number of explorers, every self-check
 saying "Correct", every control labelled, every figure with alt text and a caption, and
-each explorer's main control operated by mouse with a new figure or text within a bound.
+each explorer's main control operated by mouse and then by keyboard, each time with a new
+figure or text within a bound.
 The student version (``lessons/``) must show "Not attempted" under every self-check.
 
 Screenshots go to test-artifacts/browser/ (git-ignored); timings are printed at the end.
@@ -101,14 +102,17 @@ def test_solution_notebook_in_jupyterlab(browser, lab, timings, artifacts, solut
         assert figure_problems(page) == []
         assert page.evaluate(_UNCAPTIONED_JS) == [], "a figure without a '*Figure N.*' caption cell after it"
 
-        latencies = []
+        latencies, keyboard = [], []
         for number in range(expected):
             explorer = page.locator(EXPLORER).nth(number)
             action, seconds = operate_and_time(page, explorer)
             latencies.append(seconds)
             explorer.screenshot(path=artifacts / f"lab-{solution.stem}-explorer{number + 1}.png")
+            _, seconds = operate_and_time(page, explorer, keyboard=True)  # keyboard users too (WCAG 2.1.1)
+            keyboard.append(seconds)
         if latencies:
             timings[f"{solution.stem}: lab control-to-new-plot"] = latencies
+            timings[f"{solution.stem}: lab keyboard-to-new-plot"] = keyboard
 
         assert error_texts(page.inner_text(".jp-Notebook")) == []
         assert seen.problems() == []
