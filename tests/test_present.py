@@ -93,9 +93,33 @@ def test_voila_command_hides_code_and_loads_only_the_widget_renderer(tmp_path):
     assert "--no-browser" not in present.voila_command("x.ipynb")
 
 
+def test_voila_command_culls_only_the_kernels_of_closed_pages():
+    command = present.voila_command("x.ipynb", cull_after_s=120)
+    assert "--MappingKernelManager.cull_idle_timeout=120" in command
+    assert "--MappingKernelManager.cull_interval=60" in command
+    assert "--MappingKernelManager.cull_connected=False" in command  # an open page is never culled
+    assert "--MappingKernelManager.cull_interval=1" in present.voila_command("x.ipynb", cull_after_s=3)
+
+
+def test_presenter_kernels_draw_larger_figures(monkeypatch):
+    import matplotlib
+
+    from modlab import style
+
+    env = present.voila_environment({})
+    assert env[present.PRESENTER_ENV] == "1"
+    monkeypatch.setenv(present.PRESENTER_ENV, "1")
+    style.set_theme()
+    assert matplotlib.rcParams["figure.dpi"] == 150
+    monkeypatch.delenv(present.PRESENTER_ENV)
+    style.set_theme()
+    assert matplotlib.rcParams["figure.dpi"] == 100
+
+
 def test_voila_environment_finds_the_template():
     env = present.voila_environment({"JUPYTER_PATH": "/elsewhere"})
     assert env["JUPYTER_PATH"].split(os.pathsep) == [str(present.SHARE_DIR), "/elsewhere"]
+    assert present.voila_environment({})["JUPYTER_PATH"] == str(present.SHARE_DIR)
     template = present.SHARE_DIR / "voila" / "templates" / present.TEMPLATE
     assert json.loads((template / "conf.json").read_text()) == {"base_template": "lab"}
     assert "extends 'lab/index.html.j2'" in (template / "index.html.j2").read_text()

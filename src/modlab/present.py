@@ -30,6 +30,10 @@ SHARE_DIR = Path(__file__).resolve().parent / "share"
 TEMPLATE = "modlab-present"
 #: The JupyterLab extensions the presenter page loads: Voila's ipywidgets 8 manager (and ipywidgets' own).
 WIDGET_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager")
+#: Seconds before the kernel of a closed page is shut down (see :func:`voila_command`).
+CULL_AFTER_S = 120
+#: Environment variable set for presenter kernels; :func:`modlab.style.set_theme` then draws larger figures.
+PRESENTER_ENV = "MODLAB_PRESENTER"
 #: Voila's default port; Voila moves to the next free one if it is taken.
 DEFAULT_PORT = 8866
 
@@ -77,7 +81,7 @@ def find_lesson(lesson: str | os.PathLike, solutions_dir: str | Path | None = No
         return matches[0].resolve()
     names = ", ".join(path.stem for path in available) or "none"
     problem = "matches several lessons" if matches else "matches no lesson"
-    raise PresentError(f"{text!r} {problem} in {folder}. Lessons: {names}.")
+    raise PresentError(f"{text!r} {problem}. Lessons: {names}.")
 
 
 def _is_answer_or_check(cell) -> bool:
@@ -138,7 +142,9 @@ def write_presenter_notebook(lesson: str | os.PathLike, folder: str | Path) -> P
     return target
 
 
-def voila_command(notebook: str | Path, port: int | None = None, open_browser: bool = True) -> list[str]:
+def voila_command(
+    notebook: str | Path, port: int | None = None, open_browser: bool = True, cull_after_s: int = CULL_AFTER_S
+) -> list[str]:
     """Return the Voila command line that serves ``notebook`` in presenter style.
 
     Parameters
@@ -149,6 +155,11 @@ def voila_command(notebook: str | Path, port: int | None = None, open_browser: b
         Port on 127.0.0.1; defaults to :data:`DEFAULT_PORT`.
     open_browser : bool
         Whether Voila opens a browser tab.
+    cull_after_s : int
+        Seconds after which the kernel of a closed or reloaded page is shut down. Voila's
+        own shutdown request on page close is refused ("'_xsrf' argument missing", Voila
+        issue #1458), so without culling every reload leaves a kernel (~240 MB) running.
+        Kernels of open pages are never culled (``cull_connected`` stays False).
 
     Returns
     -------
@@ -166,6 +177,9 @@ def voila_command(notebook: str | Path, port: int | None = None, open_browser: b
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in WIDGET_EXTENSIONS),
         "--Voila.ip=127.0.0.1",            # only this machine; a projector laptop needs no more
         f"--port={port or DEFAULT_PORT}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_after_s}",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_after_s // 2))}",
+        "--MappingKernelManager.cull_connected=False",
     ]
     if not open_browser:
         command.append("--no-browser")
@@ -183,9 +197,10 @@ def voila_environment(base: dict | None = None) -> dict:
     Returns
     -------
     dict
-        A copy with :data:`SHARE_DIR` prepended to ``JUPYTER_PATH``.
+        A copy with :data:`SHARE_DIR` prepended to ``JUPYTER_PATH`` and :data:`PRESENTER_ENV` set.
     """
     env = dict(os.environ if base is None else base)
+    env[PRESENTER_ENV] = "1"  # kernels inherit it: figures drawn for a projector
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE_DIR), env.get("JUPYTER_PATH", "")) if p)
     return env
 
@@ -218,7 +233,11 @@ def present(lesson: str | os.PathLike, port: int | None = None, open_browser: bo
         raise PresentError("presenter mode needs Voila: pip install voila (it is in modlab's dependencies)") from error
     with tempfile.TemporaryDirectory(prefix="modlab-present-") as folder:
         notebook = write_presenter_notebook(lesson, folder)
-        print(f"modlab present: {notebook.name} at http://127.0.0.1:{port or DEFAULT_PORT}/ (Ctrl+C to stop)", flush=True)
+        print(
+            f"modlab present: starting {notebook.stem}; Voila prints the page's address when it is ready "
+            "(WARNING lines about trust or encryption are expected). Ctrl+C stops it.",
+            flush=True,
+        )
         try:
             return subprocess.call(voila_command(notebook, port, open_browser), env=voila_environment())
         except KeyboardInterrupt:

@@ -10,6 +10,8 @@ figures and presentations that are friendly to colorblind people", https://jfly.
 
 from __future__ import annotations
 
+import os
+
 #: Okabe-Ito colours by name (hex).
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -42,7 +44,15 @@ def set_theme(context: str = "notebook") -> None:
     ----------
     context : {"paper", "notebook", "talk", "poster"}
         seaborn context; "talk" gives larger fonts for a projector.
+
+    Notes
+    -----
+    With the environment variable ``MODLAB_PRESENTER=1`` (set by ``modlab present`` for its
+    kernels) figures are drawn at 150 instead of 100 dpi, so they show 1.5x larger.
     """
     import seaborn as sns
 
-    sns.set_theme(context=context, style="whitegrid", palette=PALETTE, rc={"figure.dpi": 100, "axes.titleweight": "bold"})
+    # In presenter mode (modlab present sets MODLAB_PRESENTER for its kernels) inline figures are
+    # drawn at 150 dpi, i.e. 1.5x larger on the page, so tick labels can be read from the back row.
+    dpi = 150 if os.environ.get("MODLAB_PRESENTER") == "1" else 100
+    sns.set_theme(context=context, style="whitegrid", palette=PALETTE, rc={"figure.dpi": dpi, "axes.titleweight": "bold"})

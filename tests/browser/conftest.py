@@ -198,12 +198,15 @@ class VoilaServer:
 
 @pytest.fixture
 def start_voila(tmp_path_factory):
-    """Factory: ``start_voila(lesson_path)`` serves the lesson as ``modlab present`` does; stopped after the test."""
+    """Factory: ``start_voila(lesson_path[, cull_after_s])`` serves the lesson as ``modlab present`` does.
+
+    Servers are stopped after the test.
+    """
     from modlab import present
 
     running: list[subprocess.Popen] = []
 
-    def start(lesson: Path) -> VoilaServer:
+    def start(lesson: Path, cull_after_s: int = present.CULL_AFTER_S) -> VoilaServer:
         home = tmp_path_factory.mktemp("voila-home")
         notebook = present.write_presenter_notebook(lesson, home / "notebook")
         port = free_port()
@@ -211,7 +214,7 @@ def start_voila(tmp_path_factory):
         log = home / "voila.log"
         with log.open("w") as out:
             process = subprocess.Popen(
-                present.voila_command(notebook, port, open_browser=False),
+                present.voila_command(notebook, port, open_browser=False, cull_after_s=cull_after_s),
                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )
         running.append(process)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 
 import nbformat
+import psutil
 import pytest
 from browser_checks import (
     EXPLORER,
@@ -119,3 +120,49 @@ def test_presenter_loads_every_time(browser, start_voila, timings, solution):
             page.close()
     timings[f"{solution.stem}: presenter {LOADS} loads in a row"] = seconds
     assert len(seconds) == LOADS
+
+
+def _kernels(server) -> list[psutil.Process]:
+    """The kernel processes the Voila server has started and not shut down."""
+    children = psutil.Process(server.process.pid).children(recursive=True)
+    return [p for p in children if p.is_running() and "ipykernel_launcher" in " ".join(p.cmdline())]
+
+
+@pytest.mark.parametrize("solution", _most_explorers(), ids=lambda p: p.stem)
+def test_closed_pages_release_their_kernels_and_open_ones_keep_working(browser, start_voila, solution):
+    """Voila refuses the page's own shutdown request (issue #1458); culling must free the kernel instead."""
+    expected = expected_explorers(solution)
+    server = start_voila(solution, cull_after_s=3)
+    closed, _, _ = _load(browser, server.url, expected)
+    kept, seen, _ = _load(browser, server.url, expected)
+    try:
+        assert len(_kernels(server)) == 2
+        closed.close()
+        deadline = time.monotonic() + 30
+        while len(_kernels(server)) > 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(_kernels(server)) == 1, "the closed page's kernel is still running"
+        time.sleep(4)  # longer than the cull timeout: an open but idle page must keep its kernel
+        operate_and_time(kept, kept.locator(EXPLORER).first)
+        assert seen.problems() == []
+    finally:
+        kept.close()
+
+
+#: 1280 x 720 projector at 150 % browser zoom, in CSS pixels.
+ZOOMED_VIEWPORT = {"width": 853, "height": 480}
+
+
+@pytest.mark.parametrize("solution", _most_explorers(), ids=lambda p: p.stem)
+def test_presenter_zoomed_in_keeps_labels_and_readouts_whole(browser, start_voila, artifacts, solution):
+    server = start_voila(solution)
+    page = browser.new_page(viewport=ZOOMED_VIEWPORT)
+    try:
+        page.goto(server.url, wait_until="commit")
+        page.locator(f"{EXPLORER} .modlab-figure img").first.wait_for(state="visible", timeout=LOAD_BOUND_S * 1000)
+        assert unlabelled_controls(page) == []
+        explorer = page.locator(EXPLORER).first
+        explorer.scroll_into_view_if_needed()
+        page.screenshot(path=artifacts / f"present-{solution.stem}-zoomed.png")
+    finally:
+        page.close()

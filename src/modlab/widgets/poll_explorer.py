@@ -31,9 +31,12 @@ VOTE_CHOICES = [
     ("15.1 million", 15_085_458),  # the reinstatement poll
 ]
 
+# White box behind text on the plot, so the dashed truth line does not run through the labels.
+_LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"}
+
 # Wide enough for the longest label in full (a clipped label fails the browser suite).
 _SLIDER_STYLE = {"description_width": "28em"}
-_SLIDER_LAYOUT = widgets.Layout(width="54em")
+_SLIDER_LAYOUT = widgets.Layout(width="100%", max_width="54em")  # shrinks, rather than clips, when zoomed
 
 
 def _slider(description: str, value: float, low: float, high: float, step: float, fmt: str) -> widgets.FloatSlider:
@@ -118,9 +121,13 @@ def draw(setup: OptInPollSetup, polls, random_sample_size: int):
     for y, values, colour, marker, _ in rows:
         jitter = rng.uniform(-0.18, 0.18, size=len(values))
         ax.scatter(values * 100, y + jitter, s=14, alpha=0.55, color=colour, marker=marker, linewidths=0)
-        ax.annotate(f"mean {values.mean():.1%}", (values.mean() * 100, y + 0.3), ha="center", fontsize=9)
+        ax.annotate(f"mean {values.mean():.1%}", (values.mean() * 100, y + 0.3), ha="center", fontsize=9, bbox=_LABEL_BOX, zorder=5)
     ax.axvline(setup.true_share * 100, color=ROLE_COLOURS["truth"], linestyle="--", linewidth=1.5)
-    ax.annotate(f"truth {setup.true_share:.0%}", (setup.true_share * 100, 1.5), ha="center", fontsize=9, fontweight="bold")
+    # Beside the line, not across it (left of it when the truth is near 100%).
+    near_right = setup.true_share > 0.85
+    ax.annotate(f"truth {setup.true_share:.0%}", (setup.true_share * 100, 1.5), textcoords="offset points",
+                xytext=(-5 if near_right else 5, 0), ha="right" if near_right else "left", va="center",
+                fontsize=9, fontweight="bold")
     ax.set_yticks([row[0] for row in rows], [row[4] for row in rows])
     ax.set_ylim(-0.5, 1.7)
     ax.set_xlim(0, 100)
@@ -189,7 +196,8 @@ class PollExplorer(widgets.VBox):
             if name != "rerun":
                 control.observe(self._on_change, names="value")
         self.controls["rerun"].on_click(self._on_rerun)
-        super().__init__([*self.controls.values(), self.summary, self.figure])
+        # Figure right under the controls, so a slider and the plot it moves fit on one screen.
+        super().__init__([*self.controls.values(), self.figure, self.summary])
         mark_explorer(self, self.controls["true_share"])
         self.update()
 

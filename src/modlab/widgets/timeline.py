@@ -68,7 +68,7 @@ class TimelineExplorer(widgets.VBox):
                 description="Dates shown (2022)",
                 continuous_update=False,  # redraw when the handle is released
                 style=_STYLE,
-                layout=widgets.Layout(width="44em"),
+                layout=widgets.Layout(width="100%", max_width="44em"),  # shrinks, rather than clips, when zoomed
             ),
         }
         help_text = widgets.HTML(
