@@ -77,7 +77,7 @@ def draw(setup: CapacitySetup, daily, summary):
                     textcoords="data", va="center", fontsize=9, color="black", annotation_clip=False,
                     arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.8})
     ax.set_xlabel("Day")
-    ax.set_ylabel("Reports waiting for a person\n(thousands)")
+    ax.set_ylabel("Reports waiting\n(thousands)")
     ax.set_title("Simulated backlog by language group (illustrative assumptions)", fontsize=10, loc="left")
     return fig
 
