@@ -89,8 +89,26 @@ def policy_text() -> str:
     return "\n".join(lines)
 
 
-def _normalise(decision: Any) -> str | None:
-    """One decision as an action from :data:`ACTIONS`, or ``None`` for "not decided"."""
+def normalise_decision(decision: Any) -> str | None:
+    """One decision as an action from :data:`ACTIONS`, or ``None`` for "not decided".
+
+    Parameters
+    ----------
+    decision : str, None or Ellipsis
+        An action (case and extra spaces ignored: ``" Leave  Up"`` is ``"leave up"``), or
+        ``None``, ``...`` or NaN for a case not decided.
+
+    Returns
+    -------
+    str or None
+
+    Raises
+    ------
+    TypeError
+        If ``decision`` is not text (nor None, ``...``, NaN).
+    ValueError
+        If the text is not one of :data:`ACTIONS`.
+    """
     if decision is None or decision is Ellipsis or (isinstance(decision, float) and math.isnan(decision)):
         return None
     if not isinstance(decision, str):
@@ -135,12 +153,12 @@ def decisions_frame(cases: pd.DataFrame, decisions: Sequence[Any] | Mapping[str,
         unknown = sorted(set(decisions) - set(ids))
         if unknown:
             raise ValueError(f"unknown case id(s) {unknown}")
-        chosen = [_normalise(decisions.get(case_id)) for case_id in ids]
+        chosen = [normalise_decision(decisions.get(case_id)) for case_id in ids]
     else:
         decisions = list(decisions)
         if len(decisions) != len(ids):
             raise ValueError(f"{len(decisions)} decisions for {len(ids)} cases: give one per case (None for undecided)")
-        chosen = [_normalise(d) for d in decisions]
+        chosen = [normalise_decision(d) for d in decisions]
     frame = pd.DataFrame(
         {
             "case_id": ids,
