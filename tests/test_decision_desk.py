@@ -55,6 +55,16 @@ def test_desk_headless_list_agrees_with_the_pure_function():
         desk.record_all(["leave up"])
 
 
+def test_desk_fills_the_learners_list_in_place():
+    my_decisions = [None] * 24
+    desk = explore_decisions(decisions=my_decisions)
+    desk.controls["suspend account"].click()
+    desk.controls["leave up"].click()
+    assert my_decisions[:3] == ["suspend account", "leave up", None]
+    desk.record_all(["Escalate"] + [None] * 23)
+    assert my_decisions[0] == "escalate" and my_decisions[1] is None
+
+
 def test_amnesty_explorer_starts_with_the_poll_wording_and_follows_the_rule():
     explorer = explore_amnesty_rule()
     accounts = data.load("suspended_accounts")

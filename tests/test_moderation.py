@@ -116,3 +116,10 @@ def test_policy_text_lists_every_clause_and_action():
     for action in moderation.ACTIONS:
         assert f"**{action}**" in text
     assert "caste" in text and "serious disease" in text
+
+
+def test_the_lesson_states_the_same_policy():
+    import nbformat
+
+    lesson = nbformat.read(data.DATASETS_DIR.parent / "solutions" / "02_moderation_decisions.ipynb", as_version=4)
+    assert moderation.policy_text() in "\n".join(cell.source for cell in lesson.cells if cell.cell_type == "markdown")

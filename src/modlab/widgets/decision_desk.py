@@ -141,13 +141,15 @@ class DecisionDesk(widgets.VBox):
     ----------
     cases : pandas.DataFrame
         Vignettes with ``case_id, case_type, reference_decision`` and the columns shown.
-    decisions : sequence, optional
-        Decisions to start from (as for :meth:`record_all`).
+    decisions : list, optional
+        Decisions to start from, one per case (as for :meth:`record_all`). A ``list`` is
+        kept and filled **in place** as the learner clicks, so a notebook can hand the desk
+        ``my_decisions = [None] * len(cases)`` and analyse that list afterwards.
     """
 
     def __init__(self, cases: pd.DataFrame, decisions: Sequence[Any] | None = None):
         self.cases = cases.reset_index(drop=True)
-        self.decisions: list[str | None] = [None] * len(self.cases)
+        self.decisions: list[str | None] = decisions if isinstance(decisions, list) else [None] * len(self.cases)
         self.current = 0
         self.controls: dict[str, widgets.Widget] = {
             "case": widgets.Dropdown(
@@ -194,7 +196,7 @@ class DecisionDesk(widgets.VBox):
         decisions = list(decisions)
         if len(decisions) != len(self.cases):
             raise ValueError(f"{len(decisions)} decisions for {len(self.cases)} cases: give one per case (None for undecided)")
-        self.decisions = [normalise_decision(d) for d in decisions]
+        self.decisions[:] = [normalise_decision(d) for d in decisions]  # in place: the caller's list follows
         self.update()
 
     def show(self, index: int) -> None:
@@ -237,8 +239,9 @@ def explore_decisions(cases: pd.DataFrame | None = None, decisions: Sequence[Any
     ----------
     cases : pandas.DataFrame, optional
         Vignettes; default ``data.load("moderation_cases")``.
-    decisions : sequence, optional
-        Decisions to start from, one per case (None for undecided).
+    decisions : list, optional
+        Decisions to start from, one per case (None for undecided). The desk fills this
+        very list as the learner clicks (see :class:`DecisionDesk`).
 
     Returns
     -------
