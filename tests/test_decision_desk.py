@@ -83,6 +83,18 @@ def test_amnesty_explorer_starts_with_the_poll_wording_and_follows_the_rule():
     assert "hateful conduct 0 of 392" in explorer.summary.value
 
 
+def test_every_rule_change_shows_in_the_picture():
+    # the browser suite waits for a new image; a rule that brings back the same accounts must still redraw
+    explorer = explore_amnesty_rule()
+    assert "modlab-main-control" in explorer.controls["min_days"]._dom_classes
+    before_count, before_figure = explorer.harm["reinstated"], explorer.figure.value
+    explorer.controls["max_strikes"].value = 11  # no simulated account has more than 10 strikes
+    assert explorer.harm["reinstated"] == before_count and explorer.figure.value != before_figure
+    before = explorer.figure.value
+    explorer.controls["min_days"].value = 30
+    assert explorer.figure.value != before and "at least 30 days ago" in _alt(explorer)
+
+
 def test_amnesty_explorer_flags_and_risk():
     explorer = explore_amnesty_rule()
     explorer.controls["illegal"].value = False

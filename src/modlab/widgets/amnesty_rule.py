@@ -11,6 +11,7 @@ under the stated assumptions. Its starting rule is the poll's wording.
 from __future__ import annotations
 
 import html
+import textwrap
 
 import ipywidgets as widgets
 import numpy as np
@@ -29,8 +30,8 @@ from modlab.widgets.accessibility import mark_explorer
 from modlab.widgets.render import figure_html, new_figure
 
 # Wide enough for the longest label in full (a clipped label fails the browser suite).
-_STYLE = {"description_width": "20em"}
-_LAYOUT = widgets.Layout(width="44em")
+_STYLE = {"description_width": "22em"}
+_LAYOUT = widgets.Layout(width="46em")
 _KEEP = [("kept suspended", True), ("reinstated", False)]
 
 
@@ -70,7 +71,7 @@ def describe_rule_result(rule: AmnestyRule, by_category: pd.DataFrame, harm: dic
     )
 
 
-def draw_rule_result(by_category: pd.DataFrame, harm: dict):
+def draw_rule_result(by_category: pd.DataFrame, harm: dict, rule: AmnestyRule | None = None):
     """Horizontal bars per category: all suspended accounts (hatched) and those reinstated (solid).
 
     Parameters
@@ -79,6 +80,8 @@ def draw_rule_result(by_category: pd.DataFrame, harm: dict):
         Output of :func:`modlab.amnesty.reinstatement_by_category`.
     harm : dict
         Output of :func:`modlab.amnesty.expected_harm` (for the title).
+    rule : AmnestyRule, optional
+        The rule, written under the axis (so every change of the rule shows in the picture).
 
     Returns
     -------
@@ -86,7 +89,7 @@ def draw_rule_result(by_category: pd.DataFrame, harm: dict):
         One row per category with "N of M back" written beside it; hatching and labels,
         not colour alone, tell the two bars apart.
     """
-    fig = new_figure(8.0, 3.9)
+    fig = new_figure(8.0, 4.3)
     ax = fig.subplots()
     y = np.arange(len(by_category))[::-1]
     ax.barh(y, by_category["suspended"], color="white", edgecolor=ROLE_COLOURS["neutral"], hatch="///",
@@ -97,7 +100,10 @@ def draw_rule_result(by_category: pd.DataFrame, harm: dict):
         ax.text(suspended + top * 0.01, yi, f"{back:,} of {suspended:,} back", va="center", fontsize=8)
     ax.set_yticks(y, list(by_category.index))
     ax.set_xlim(0, top * 1.3)
-    ax.set_xlabel("Simulated suspended accounts (number)")
+    label = "Simulated suspended accounts (number)"
+    if rule is not None:
+        label += "\n" + textwrap.fill(rule.describe(), 110)
+    ax.set_xlabel(label, fontsize=9)
     ax.set_title(
         f"Simulated: {harm['reinstated']:,} of {harm['suspended']:,} suspended accounts come back\n"
         f"about {harm['expected_reoffenders']:,.0f} of them expected to re-offend within {harm['horizon_days']} days (assumed rates)",
@@ -136,15 +142,15 @@ class AmnestyRuleExplorer(widgets.VBox):
             "max_strikes": widgets.IntSlider(value=rule.max_strikes, min=1, max=MAX_STRIKES, description="Most prior strikes (number)",
                                              continuous_update=False, style=_STYLE, layout=_LAYOUT),
             "min_days": widgets.IntSlider(value=rule.min_days_since_violation, min=0, max=730, step=30,
-                                          description="Days since last violation, at least", continuous_update=False,
+                                          description="Min. days since last violation (days)", continuous_update=False,
                                           style=_STYLE, layout=_LAYOUT),
             "excluded": widgets.SelectMultiple(options=list(CATEGORIES), value=tuple(rule.excluded_categories),
                                                rows=len(CATEGORIES), description="Categories kept suspended",
-                                               style=_STYLE, layout=widgets.Layout(width="44em")),
+                                               style=_STYLE, layout=widgets.Layout(width="46em")),
             "illegal": widgets.Dropdown(options=_KEEP, value=rule.exclude_illegal, description="Plausibly illegal accounts",
-                                        style=_STYLE, layout=widgets.Layout(width="34em")),
+                                        style=_STYLE, layout=widgets.Layout(width="36em")),
             "spam": widgets.Dropdown(options=_KEEP, value=rule.exclude_spam, description="Egregious spam accounts",
-                                     style=_STYLE, layout=widgets.Layout(width="34em")),
+                                     style=_STYLE, layout=widgets.Layout(width="36em")),
             "risk": widgets.FloatSlider(value=assumptions.risk_multiplier, min=0.5, max=2.0, step=0.1, readout_format=".1f",
                                         description="Re-offence risk (x assumed odds)", continuous_update=False,
                                         style=_STYLE, layout=_LAYOUT),
@@ -158,7 +164,9 @@ class AmnestyRuleExplorer(widgets.VBox):
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         super().__init__([*self.controls.values(), help_text, self.summary, self.figure])
-        mark_explorer(self, self.controls["max_strikes"])
+        # The days slider is the one the browser suite moves: every step of 30 days changes who comes back
+        # (a step of the strikes slider near its top can leave the counts unchanged).
+        mark_explorer(self, self.controls["min_days"])
         self.update()
 
     def current_rule(self) -> AmnestyRule:
@@ -187,7 +195,7 @@ class AmnestyRuleExplorer(widgets.VBox):
         text = describe_rule_result(self.rule, self.by_category, self.harm, assumptions)
         self.summary.value = f"<p role='status'>{html.escape(text)}</p>"
         self.figure.value = figure_html(
-            draw_rule_result(self.by_category, self.harm),
+            draw_rule_result(self.by_category, self.harm, self.rule),
             alt=text,
             caption="Simulated data. Hatched bars: all suspended accounts in a category; solid bars: those the rule brings back.",
         )

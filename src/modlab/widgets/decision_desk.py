@@ -107,8 +107,7 @@ def draw_progress(cases: pd.DataFrame, decisions: Sequence[str | None], current:
                                linewidth=2.5 if frame else 0.8))
         ax.text(index + 0.5, 0.5, letter, ha="center", va="center", fontsize=11, fontweight="bold")
         ax.text(index + 0.5, -0.25, str(cases["case_id"].iloc[index])[1:], ha="center", va="center", fontsize=7)
-    ax.annotate("now", (current + 0.5, 1.0), xytext=(current + 0.5, 1.55), ha="center", fontsize=8,
-                arrowprops={"arrowstyle": "->", "linewidth": 1})
+    ax.text(current + 0.5, 1.05, "now\n\u25bc", ha="center", va="bottom", fontsize=8, linespacing=0.9)
     key = "   ".join(f"{letter} = {action}" for action, (_, letter) in ACTION_MARKS.items())
     ax.text(total / 2, -0.85, f"{key}   \u00b7 = not decided yet", ha="center", va="center", fontsize=9)
     ax.set_xlim(-0.2, total + 0.2)
