@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from modlab import amnesty, data, moderation
+from modlab import amnesty, data, decisions
 from modlab.widgets.amnesty_rule import describe_rule_result, explore_amnesty_rule
 from modlab.widgets.decision_desk import explore_decisions
 
@@ -48,7 +48,7 @@ def test_desk_headless_list_agrees_with_the_pure_function():
     cases = data.load("moderation_cases")
     trainee = list(cases["trainee_decision"].astype(str))
     desk = explore_decisions(decisions=trainee)
-    expected = moderation.decisions_frame(cases, trainee)
+    expected = decisions.decisions_frame(cases, trainee)
     assert desk.decisions_frame().equals(expected)
     assert "C24 leave up" in _alt(desk)
     with pytest.raises(ValueError, match="one per case"):

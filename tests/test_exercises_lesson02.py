@@ -1,7 +1,7 @@
 """Lesson 02 questions: right, typical wrong, untouched and wrong-type answers."""
 
 import pytest
-from question_contract import assert_question_contract
+from question_cases import assert_question_behaves
 
 from modlab.exercises import CORRECT
 from modlab.exercises import lesson02 as ex
@@ -24,7 +24,7 @@ CASES = [
 
 @pytest.mark.parametrize("question, right, wrong", CASES, ids=[c[0].label.split(":")[0] for c in CASES])
 def test_question(question, right, wrong):
-    assert_question_contract(question, right, wrong)
+    assert_question_behaves(question, right, wrong)
 
 
 def test_filter_mistakes_are_named():

@@ -1,7 +1,7 @@
 """Lesson 03 questions: right, typical wrong, untouched and wrong-type answers."""
 
 import pytest
-from question_contract import assert_question_contract
+from question_cases import assert_question_behaves
 
 from modlab.exercises import CORRECT
 from modlab.exercises import lesson03 as ex
@@ -22,7 +22,7 @@ CASES = [
 
 @pytest.mark.parametrize("question, right, wrong", CASES, ids=[c[0].label.split(":")[0] for c in CASES])
 def test_question(question, right, wrong):
-    assert_question_contract(question, right, wrong)
+    assert_question_behaves(question, right, wrong)
 
 
 def test_expected_values_come_from_the_data():

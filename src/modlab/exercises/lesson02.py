@@ -1,7 +1,7 @@
 """Self-checks for lesson 02, moderation decisions.
 
 Every expected value is computed from ``datasets/moderation_cases.csv`` (fictional
-vignettes), ``datasets/suspended_accounts.csv`` (simulated) or :mod:`modlab.moderation`,
+vignettes), ``datasets/suspended_accounts.csv`` (simulated) or :mod:`modlab.decisions`,
 never typed in.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from modlab import moderation as _moderation
+from modlab import decisions as _decisions
 from modlab.exercises.base import ChoiceQuestion, NumberQuestion
 
 #: Exercise 5's assumptions: contract moderators before the Nov 2022 cuts (about 5,500 [S, Platformer])
@@ -25,8 +25,8 @@ def _trainee() -> dict:
     from modlab import data
 
     cases = data.load("moderation_cases")
-    frame = _moderation.decisions_frame(cases, list(cases["trainee_decision"].astype(str)))
-    return {**_moderation.agreement_summary(frame), "by_type": _moderation.agreement_by_type(frame)}
+    frame = _decisions.decisions_frame(cases, list(cases["trainee_decision"].astype(str)))
+    return {**_decisions.agreement_summary(frame), "by_type": _decisions.agreement_by_type(frame)}
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +51,7 @@ def _poll_wording_mask(accounts=None):
 
 def _wrong_per_day(moderators: int = MODERATORS_BEFORE_CUTS, error_rate: float | None = None) -> float:
     rate = _trainee()["error_rate"] if error_rate is None else error_rate
-    return _moderation.wrong_decisions_per_day(moderators * DECISIONS_PER_MODERATOR_PER_DAY, rate)
+    return _decisions.wrong_decisions_per_day(moderators * DECISIONS_PER_MODERATOR_PER_DAY, rate)
 
 
 q1 = NumberQuestion(

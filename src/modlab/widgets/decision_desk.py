@@ -1,10 +1,10 @@
 """The decision desk of lesson 02: be the moderator, case by case.
 
-A thin front end over :mod:`modlab.moderation`: it shows one fictional case at a
+A thin front end over :mod:`modlab.decisions`: it shows one fictional case at a
 time (post, situation, account, country, language, target, prior strikes, reports),
 and four buttons record an action and move on. The case's kind and the reference
 decision stay hidden until the learner analyses :meth:`DecisionDesk.decisions_frame`.
-Headless, :meth:`DecisionDesk.record_all` (or :func:`modlab.moderation.decisions_frame`)
+Headless, :meth:`DecisionDesk.record_all` (or :func:`modlab.decisions.decisions_frame`)
 takes a list of decisions, so tests and graders need no clicks.
 """
 
@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from modlab.moderation import ACTIONS, ACTION_RULES, normalise_decision, decisions_frame
+from modlab.decisions import ACTIONS, ACTION_RULES, normalise_decision, decisions_frame
 from modlab.style import OKABE_ITO
 from modlab.widgets.accessibility import mark_explorer
 from modlab.widgets.render import figure_html, new_figure
@@ -126,7 +126,7 @@ class DecisionDesk(widgets.VBox):
         The vignettes shown, in order.
     controls : dict of str to ipywidgets.Widget
         ``case`` (a dropdown to jump to any case) and one button per action in
-        :data:`modlab.moderation.ACTIONS` (keyed by the action).
+        :data:`modlab.decisions.ACTIONS` (keyed by the action).
     case_view : ipywidgets.HTML
         The current case (:func:`case_html`).
     summary : ipywidgets.HTML
@@ -190,7 +190,7 @@ class DecisionDesk(widgets.VBox):
         Raises
         ------
         ValueError, TypeError
-            As :func:`modlab.moderation.decisions_frame` for a wrong length or an unknown action.
+            As :func:`modlab.decisions.decisions_frame` for a wrong length or an unknown action.
         """
         decisions = list(decisions)
         if len(decisions) != len(self.cases):
@@ -207,7 +207,7 @@ class DecisionDesk(widgets.VBox):
             self.controls["case"].value = index  # its observer updates
 
     def decisions_frame(self) -> pd.DataFrame:
-        """The decided cases next to the reference (:func:`modlab.moderation.decisions_frame`)."""
+        """The decided cases next to the reference (:func:`modlab.decisions.decisions_frame`)."""
         return decisions_frame(self.cases, self.decisions)
 
     def update(self) -> None:

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from modlab import data, moderation
+from modlab import data, decisions
 
 # A small table worked out by hand (two raters, 10 items, three categories):
 #               B: leave  B: remove  B: suspend
@@ -18,19 +18,19 @@ B = ["leave up"] * 4 + ["remove post"] + ["leave up"] + ["remove post"] * 2 + ["
 
 
 def test_percent_agreement_and_kappa_on_a_hand_computed_table():
-    assert moderation.percent_agreement(A, B) == pytest.approx(0.7)
-    assert moderation.cohen_kappa(A, B) == pytest.approx(0.31 / 0.61)
+    assert decisions.percent_agreement(A, B) == pytest.approx(0.7)
+    assert decisions.cohen_kappa(A, B) == pytest.approx(0.31 / 0.61)
 
 
 def test_kappa_edge_cases():
-    assert moderation.cohen_kappa(A, A) == pytest.approx(1.0)
-    assert math.isnan(moderation.cohen_kappa(["leave up"] * 3, ["leave up"] * 3))  # undefined, no warning
+    assert decisions.cohen_kappa(A, A) == pytest.approx(1.0)
+    assert math.isnan(decisions.cohen_kappa(["leave up"] * 3, ["leave up"] * 3))  # undefined, no warning
     # opposite raters: p_o = 0, p_e = 0.5 -> kappa = -1
-    assert moderation.cohen_kappa(["leave up", "remove post"], ["remove post", "leave up"]) == pytest.approx(-1.0)
+    assert decisions.cohen_kappa(["leave up", "remove post"], ["remove post", "leave up"]) == pytest.approx(-1.0)
     with pytest.raises(ValueError, match="different numbers"):
-        moderation.cohen_kappa(A, B[:-1])
+        decisions.cohen_kappa(A, B[:-1])
     with pytest.raises(ValueError, match="no items"):
-        moderation.percent_agreement([], [])
+        decisions.percent_agreement([], [])
 
 
 @pytest.fixture(scope="module")
@@ -41,20 +41,20 @@ def cases():
 def test_cases_cover_every_kind_three_times_and_mask_slurs(cases):
     assert len(cases) == 24 and cases["case_id"].is_unique
     assert cases["case_type"].value_counts().eq(3).all() and cases["case_type"].nunique() == 8
-    assert set(cases["reference_decision"].astype(str)) == set(moderation.ACTIONS)
-    assert set(cases["trainee_decision"].astype(str)) <= set(moderation.ACTIONS)
+    assert set(cases["reference_decision"].astype(str)) == set(decisions.ACTIONS)
+    assert set(cases["trainee_decision"].astype(str)) <= set(decisions.ACTIONS)
     # every bracketed token is a masked one; clauses cited exist
     tokens = cases["post"].str.findall(r"\[([a-z]+)-\d\d\]").explode().dropna()
     assert set(tokens) <= {"slur", "code", "term"}
     for rule in cases["reference_rule"]:
         for code in (part.strip() for part in rule.split(",")):
-            assert code in moderation.POLICY_CLAUSES or code in ("E", "scope"), code
+            assert code in decisions.POLICY_CLAUSES or code in ("E", "scope"), code
 
 
 def test_reference_follows_the_strike_ladder(cases):
     attacks = cases[cases["reference_rule"].str.contains("H2|H3") & ~cases["reference_rule"].str.contains("H1")]
     for _, case in attacks.iterrows():
-        expected = "suspend account" if case["prior_strikes"] >= moderation.STRIKES_FOR_SUSPENSION else "remove post"
+        expected = "suspend account" if case["prior_strikes"] >= decisions.STRIKES_FOR_SUSPENSION else "remove post"
         assert case["reference_decision"] == expected, case["case_id"]
     threats = cases[cases["reference_rule"].str.contains("H1")]
     assert (threats["reference_decision"] == "suspend account").all()
@@ -63,14 +63,14 @@ def test_reference_follows_the_strike_ladder(cases):
 def test_decisions_frame_from_a_list_or_a_mapping(cases):
     decisions = [None] * 24
     decisions[0], decisions[1] = " Remove  Post", "remove post"  # C01 agrees, C02 does not
-    frame = moderation.decisions_frame(cases, decisions)
+    frame = decisions.decisions_frame(cases, decisions)
     assert list(frame["case_id"]) == ["C01", "C02"]
     assert list(frame["agrees"]) == [True, False]
-    same = moderation.decisions_frame(cases, {"C02": "remove post", "C01": "remove post"})
+    same = decisions.decisions_frame(cases, {"C02": "remove post", "C01": "remove post"})
     pd.testing.assert_frame_equal(frame, same)
-    empty = moderation.decisions_frame(cases, [...] * 24)
+    empty = decisions.decisions_frame(cases, [...] * 24)
     assert empty.empty and list(empty.columns) == list(frame.columns)
-    assert math.isnan(moderation.agreement_summary(empty)["kappa"])
+    assert math.isnan(decisions.agreement_summary(empty)["kappa"])
 
 
 @pytest.mark.parametrize(
@@ -84,36 +84,36 @@ def test_decisions_frame_from_a_list_or_a_mapping(cases):
 )
 def test_bad_decisions_are_clear_errors(cases, decisions, error, match):
     with pytest.raises(error, match=match):
-        moderation.decisions_frame(cases, decisions)
+        decisions.decisions_frame(cases, decisions)
 
 
 def test_trainee_agreement_kappa_and_types(cases):
-    frame = moderation.decisions_frame(cases, list(cases["trainee_decision"].astype(str)))
-    summary = moderation.agreement_summary(frame)
+    frame = decisions.decisions_frame(cases, list(cases["trainee_decision"].astype(str)))
+    summary = decisions.agreement_summary(frame)
     assert summary["agreement"] == pytest.approx(13 / 24)
     # reference uses leave 12, remove 7, suspend 4, escalate 1; trainee 10, 11, 2, 1
     p_e = (12 * 10 + 7 * 11 + 4 * 2 + 1 * 1) / 24**2
     assert summary["kappa"] == pytest.approx((13 / 24 - p_e) / (1 - p_e))
     assert summary["kappa"] == pytest.approx(106 / 370)
-    by_type = moderation.agreement_by_type(frame)
+    by_type = decisions.agreement_by_type(frame)
     assert by_type.index[0] == "counter-speech" and by_type.iloc[0]["disagreements"] == 3
     assert by_type["disagreements"].sum() == 11
     assert by_type.loc["direct attack", "agreement"] == 1.0
 
 
 def test_wrong_decisions_per_day():
-    assert moderation.wrong_decisions_per_day(1_100_000, 0.25) == 275_000
+    assert decisions.wrong_decisions_per_day(1_100_000, 0.25) == 275_000
     with pytest.raises(ValueError, match="proportion"):
-        moderation.wrong_decisions_per_day(1000, 25)
+        decisions.wrong_decisions_per_day(1000, 25)
     with pytest.raises(ValueError, match=">= 0"):
-        moderation.wrong_decisions_per_day(-1, 0.1)
+        decisions.wrong_decisions_per_day(-1, 0.1)
 
 
 def test_policy_text_lists_every_clause_and_action():
-    text = moderation.policy_text()
-    for code, clause in moderation.POLICY_CLAUSES.items():
+    text = decisions.policy_text()
+    for code, clause in decisions.POLICY_CLAUSES.items():
         assert f"**{code}** {clause}" in text
-    for action in moderation.ACTIONS:
+    for action in decisions.ACTIONS:
         assert f"**{action}**" in text
     assert "caste" in text and "serious disease" in text
 
@@ -122,4 +122,4 @@ def test_the_lesson_states_the_same_policy():
     import nbformat
 
     lesson = nbformat.read(data.DATASETS_DIR.parent / "solutions" / "02_moderation_decisions.ipynb", as_version=4)
-    assert moderation.policy_text() in "\n".join(cell.source for cell in lesson.cells if cell.cell_type == "markdown")
+    assert decisions.policy_text() in "\n".join(cell.source for cell in lesson.cells if cell.cell_type == "markdown")
