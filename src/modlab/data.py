@@ -1,7 +1,7 @@
 """Datasets that ship with the kit, loaded as typed DataFrames.
 
 Every file in ``datasets/`` has an entry in ``datasets/catalog.toml`` giving its
-source, license, date, kind (real / derived / simulated), confidence, sha256 and
+source, license, date, kind (real / derived / simulated / fictional), confidence, sha256 and
 columns with dtypes and units. :func:`load` verifies the checksum and the columns
 before returning anything, so a lesson never runs on silently altered data.
 
@@ -26,8 +26,8 @@ import pandas as pd
 #: Folder holding the shipped datasets and ``catalog.toml`` (the repository's ``datasets/``).
 DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
 CATALOG_FILE = "catalog.toml"
-KINDS = ("real", "derived", "simulated")
-DTYPES = ("string", "int", "float", "date", "category")
+KINDS = ("real", "derived", "simulated", "fictional")
+DTYPES = ("string", "int", "float", "bool", "date", "category")
 
 
 class DatasetError(ValueError):
@@ -168,6 +168,12 @@ def _typed(frame: pd.DataFrame, columns: dict[str, dict[str, str]]) -> pd.DataFr
                 out[column] = numbers.astype("int64")
             elif dtype == "float":
                 out[column] = pd.to_numeric(values, errors="raise").astype("float64")
+            elif dtype == "bool":
+                flags = values.str.strip().str.lower().map({"true": True, "false": False})
+                if flags.isna().any():
+                    row = values.index[flags.isna()][0]
+                    raise ValueError(f"{values[row]!r} in row {row} (line {row + 2} of the file) where true or false is expected")
+                out[column] = flags.astype(bool)
             elif dtype == "date":
                 out[column] = pd.to_datetime(values, format="%Y-%m-%d")
             elif dtype == "category":
@@ -194,7 +200,7 @@ def load(name: str, folder: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns in catalog order with the catalog's dtypes (``int`` -> int64,
-        ``float`` -> float64, ``date`` -> datetime64, ``category``, ``string``).
+        ``float`` -> float64, ``bool`` (``true``/``false`` in the file) -> bool, ``date`` -> datetime64, ``category``, ``string``).
         ``frame.attrs`` holds ``name, title, kind, source, license, date,
         confidence`` and ``units`` (column -> unit), so the citation travels with the data.
 
