@@ -7,17 +7,14 @@ the check itself is shown to fail on unlabelled controls, and every explorer in
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import itertools
-import pkgutil
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
 from colorspacious import cspace_convert, deltaE
+from explorers import explorer_factories
 
-import modlab.widgets
 from modlab.style import PALETTE, ROLE_COLOURS
 from modlab.widgets.accessibility import (
     EXPLORER_CLASS,
@@ -28,19 +25,7 @@ from modlab.widgets.accessibility import (
 )
 
 
-def _explorer_factories():
-    found = []
-    for module_info in pkgutil.iter_modules(modlab.widgets.__path__):
-        module = importlib.import_module(f"modlab.widgets.{module_info.name}")
-        found += [
-            (f"{module_info.name}.{name}", function)
-            for name, function in inspect.getmembers(module, inspect.isfunction)
-            if name.startswith("explore_") and function.__module__ == module.__name__
-        ]
-    return found
-
-
-FACTORIES = _explorer_factories()
+FACTORIES = explorer_factories()
 
 
 def test_explorers_are_found():

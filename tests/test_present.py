@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -125,6 +126,21 @@ def test_voila_environment_finds_the_template():
     assert "extends 'lab/index.html.j2'" in (template / "index.html.j2").read_text()
 
 
+def test_voila_command_keeps_an_explicit_port_or_stops():
+    assert "--Voila.port_retries=0" in present.voila_command("x.ipynb", port=9000)
+    assert "--Voila.port_retries=50" in present.voila_command("x.ipynb")
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"cells": "nope"}'])
+def test_a_broken_notebook_is_a_clear_error(tmp_path, content, capsys):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text(content)
+    with pytest.raises(present.PresentError, match="cannot present bad.ipynb"):
+        present.write_presenter_notebook(bad, tmp_path / "out")
+    assert cli.main(["present", str(bad)]) == 2
+    assert "cannot present bad.ipynb" in capsys.readouterr().err
+
+
 def test_cli_present_with_an_unknown_lesson_exits_2(capsys):
     assert cli.main(["present", "99"]) == 2
     assert "matches no lesson" in capsys.readouterr().err
@@ -146,14 +162,7 @@ def test_make_present_serves_the_lesson_without_code(tmp_path):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
-        deadline, page = time.monotonic() + 120, ""
-        while time.monotonic() < deadline and not page:
-            try:  # Voila answers once it has run every cell of the lesson
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
-                    page = response.read().decode()
-            except OSError:
-                assert process.poll() is None, process.stdout.read().decode()
-                time.sleep(0.5)
+        page = _wait_for_page(f"http://127.0.0.1:{port}/", process)
         assert "what can 3 million votes tell us?" in page
         assert page.count("application/vnd.jupyter.widget-view+json") >= 1
         for leaked in ("explore_poll()", "BEGIN SOLUTION", "Model answer", "ex.q1.check", "Not attempted"):
@@ -165,3 +174,42 @@ def test_make_present_serves_the_lesson_without_code(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             pytest.fail("make present did not stop on Ctrl+C (SIGINT)")
+
+
+def _wait_for_page(url: str, process: subprocess.Popen, deadline_s: float = 120) -> str:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        try:  # Voila answers once it has run every cell of the lesson
+            with urllib.request.urlopen(url, timeout=60) as response:
+                return response.read().decode()
+        except OSError:
+            assert process.poll() is None, "the presenter exited before serving the page"
+            time.sleep(0.5)
+    pytest.fail(f"no page at {url} within {deadline_s} s")
+
+
+@pytest.mark.slow
+def test_terminating_modlab_present_stops_voila_its_kernels_and_cleans_up(tmp_path):
+    """`kill PID` (SIGTERM to modlab alone, no terminal) must not leave Voila, a kernel or a temp folder behind."""
+    import psutil
+
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", HOME=str(tmp_path))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "modlab", "present", "03", "--no-browser", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        _wait_for_page(f"http://127.0.0.1:{port}/", process)
+        children = psutil.Process(process.pid).children(recursive=True)
+        assert any("ipykernel_launcher" in " ".join(c.cmdline()) for c in children), "no kernel was started"
+        voila = next(c for c in children if "voila" in " ".join(c.cmdline()))
+        folder = Path(next(arg for arg in voila.cmdline() if arg.endswith(".ipynb"))).parent
+        process.send_signal(signal.SIGTERM)  # to modlab only, as `kill` or a closed session would
+        assert process.wait(timeout=45) == 0
+        _, alive = psutil.wait_procs(children, timeout=20)
+        assert alive == [], f"left running: {[p.cmdline()[:3] for p in alive]}"
+        assert not folder.exists(), "the presenter notebook's temporary folder was left behind"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)

@@ -15,9 +15,11 @@ of "not attempted" messages.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
@@ -132,13 +134,17 @@ def write_presenter_notebook(lesson: str | os.PathLike, folder: str | Path) -> P
     Raises
     ------
     PresentError
-        If the lesson cannot be found.
+        If the lesson cannot be found, or its file is not a notebook the kit can release.
     """
     source = find_lesson(lesson)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / source.name
-    nbformat.write(presenter_notebook(nbformat.read(source, as_version=4)), target)
+    try:
+        shown = presenter_notebook(nbformat.read(source, as_version=4))
+    except (ValueError, OSError, nbformat.ValidationError) as error:  # not JSON, not a notebook, bad markers
+        raise PresentError(f"cannot present {source.name}: {error}") from error
+    nbformat.write(shown, target)
     return target
 
 
@@ -152,7 +158,8 @@ def voila_command(
     notebook : str or Path
         The presenter notebook.
     port : int, optional
-        Port on 127.0.0.1; defaults to :data:`DEFAULT_PORT`.
+        Port on 127.0.0.1. Given: that port or none (Voila exits if it is taken). Not given:
+        :data:`DEFAULT_PORT` or the next free one.
     open_browser : bool
         Whether Voila opens a browser tab.
     cull_after_s : int
@@ -177,6 +184,9 @@ def voila_command(
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in WIDGET_EXTENSIONS),
         "--Voila.ip=127.0.0.1",            # only this machine; a projector laptop needs no more
         f"--port={port or DEFAULT_PORT}",
+        # A port asked for explicitly is used or Voila stops; the default may move to the next free one
+        # (Voila then prints the address it took).
+        f"--Voila.port_retries={0 if port else 50}",
         f"--MappingKernelManager.cull_idle_timeout={cull_after_s}",
         f"--MappingKernelManager.cull_interval={max(1, min(60, cull_after_s // 2))}",
         "--MappingKernelManager.cull_connected=False",
@@ -220,7 +230,7 @@ def present(lesson: str | os.PathLike, port: int | None = None, open_browser: bo
     Returns
     -------
     int
-        Voila's exit status (0 after Ctrl+C).
+        Voila's exit status (0 after Ctrl+C, SIGTERM or SIGHUP, which also stop Voila and its kernels).
 
     Raises
     ------
@@ -238,7 +248,43 @@ def present(lesson: str | os.PathLike, port: int | None = None, open_browser: bo
             "(WARNING lines about trust or encryption are expected). Ctrl+C stops it.",
             flush=True,
         )
-        try:
-            return subprocess.call(voila_command(notebook, port, open_browser), env=voila_environment())
-        except KeyboardInterrupt:
-            return 0
+        status = _serve(voila_command(notebook, port, open_browser), voila_environment())
+    if status not in (0, -signal.SIGINT, -signal.SIGTERM):
+        print(f"modlab present: Voila stopped with status {status}; if the port is taken, choose another with --port.",
+              file=sys.stderr)
+    return status
+
+
+class _Stop(Exception):
+    """Raised in the parent when it is asked to stop (SIGTERM, SIGHUP)."""
+
+
+def _serve(command: list[str], env: dict) -> int:
+    """Run Voila until it exits or this process is told to stop; never leave it running.
+
+    Ctrl+C in a terminal reaches both processes; ``kill``, a closed terminal (SIGHUP) or
+    ``timeout`` reach only this one, so it passes SIGTERM on (Voila then shuts its kernels
+    down) and waits, killing Voila only if it has not stopped within 15 s.
+    """
+    child = subprocess.Popen(command, env=env)
+
+    def stop(signum, _frame):
+        raise _Stop(signum)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return child.wait()
+    except (KeyboardInterrupt, _Stop):
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 
+from modlab.widgets.guard import ERROR_TEXT
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Screenshots, logs and timings.json (git-ignored).
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -22,13 +24,20 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 VIEWPORT = {"width": 1400, "height": 1000}
 EXPLORER = ".modlab-explorer"
 MAIN_CONTROL = ".modlab-main-control"
-#: Text that means a widget or a cell failed to show.
-ERROR_TEXTS = ("Error displaying widget", "Model not found", "Loading widget...", "Traceback")
+#: Text that means a widget, a cell or an explorer's callback failed.
+ERROR_TEXTS = ("Error displaying widget", "Model not found", "Loading widget...", "Traceback", ERROR_TEXT)
+#: Error and stderr outputs (tracebacks, warnings) in JupyterLab and Voila.
+STDERR_OUTPUT = '[data-mime-type="application/vnd.jupyter.stderr"]'
+#: JS: true once ``n`` explorers show a figure, or as soon as any cell has failed (so a broken
+#: lesson fails in seconds with its traceback instead of waiting out the timeout).
+EXPLORERS_OR_ERROR_JS = f"""(n) => document.querySelectorAll('{STDERR_OUTPUT}').length > 0 ||
+    document.querySelectorAll('.modlab-explorer .modlab-figure img').length >= n"""
 #: Console errors that are not ours: offline requests for web fonts and icons from a CDN
 #: (Voila's page and JupyterLab both ask; this machine has no internet).
 BENIGN_CONSOLE = re.compile(r"Failed to load resource: net::ERR_(NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|CONNECTION_REFUSED)")
-#: An explorer is shown by a code cell whose last line calls ``explore_...(...)`` (CONTRIBUTING.md).
-EXPLORER_CALL = re.compile(r"^\s*(?:[\w.]+\.)?explore_\w+\(")
+#: A code cell that calls ``explore_...(`` shows an explorer (CONTRIBUTING.md): if the call is not its
+#: last expression, the explorer is missing from the page and the count fails.
+EXPLORER_CALL = re.compile(r"\bexplore_\w+\(")
 #: Seconds allowed between releasing a control and a new figure or text.
 UPDATE_BOUND_S = 10.0
 
@@ -60,13 +69,14 @@ def error_texts(text: str) -> list[str]:
 
 
 def expected_explorers(notebook: Path) -> int:
-    """Number of code cells in ``notebook`` whose last line displays an explorer."""
+    """Number of code cells in ``notebook`` that call an ``explore_...`` function (each must show one)."""
     nb = nbformat.read(notebook, as_version=4)
-    count = 0
-    for cell in nb.cells:
-        lines = [line for line in cell.source.splitlines() if line.strip()] if cell.cell_type == "code" else []
-        count += bool(lines) and bool(EXPLORER_CALL.match(lines[-1]))
-    return count
+    return sum(cell.cell_type == "code" and bool(EXPLORER_CALL.search(cell.source)) for cell in nb.cells)
+
+
+def stderr_outputs(page) -> list[str]:
+    """Text of every error or stderr output on the page (tracebacks, warnings printed by a cell)."""
+    return [text[:500] for text in page.locator(STDERR_OUTPUT).all_inner_texts()]
 
 
 # Every control inside explorers (or the whole page) without a visible, unclipped label. A labelled
@@ -78,9 +88,11 @@ _UNLABELLED_JS = """
   const root = scope || document;
   const out = [];
   const shown = (el) => el && el.offsetWidth > 0 && el.offsetHeight > 0;
+  // Blank means nothing visible: spaces and zero-width characters do not label anything.
+  const visible = (t) => t.replace(/[\s\u200b-\u200d\u2060\ufeff]/g, '');
   root.querySelectorAll(INPUTS).forEach((box, i) => {
     const labels = Array.from(box.querySelectorAll(':scope > label, :scope > .widget-label'));
-    const text = labels.filter(shown).map((l) => l.textContent.trim()).join(' ');
+    const text = visible(labels.filter(shown).map((l) => l.textContent).join(''));
     if (!text) out.push(`${box.className} #${i}`);
     // A label or readout cut off with an ellipsis hides what the control changes.
     box.querySelectorAll('.widget-label, .widget-readout').forEach((el) => {
@@ -88,7 +100,7 @@ _UNLABELLED_JS = """
     });
   });
   root.querySelectorAll('button.widget-button, .widget-toggle-button').forEach((b, i) => {
-    if (!(b.textContent.trim() || b.getAttribute('aria-label'))) out.push(`button #${i}`);
+    if (!(visible(b.textContent) || visible(b.getAttribute('aria-label') || ''))) out.push(`button #${i}`);
   });
   return out;
 }

@@ -20,12 +20,15 @@ import nbformat
 import pytest
 from browser_checks import (
     EXPLORER,
+    EXPLORERS_OR_ERROR_JS,
+    STDERR_OUTPUT,
     ROOT,
     VIEWPORT,
     error_texts,
     expected_explorers,
     figure_problems,
     operate_and_time,
+    stderr_outputs,
     unlabelled_controls,
     watch,
 )
@@ -65,11 +68,12 @@ def _run_all(page, expected: int) -> tuple[float, float]:
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     visible = 0.0
     if expected:
-        page.wait_for_function(
-            "(n) => document.querySelectorAll('.modlab-explorer .modlab-figure img').length >= n",
-            arg=expected, timeout=RUN_ALL_BOUND_S * 1000,
-        )
+        page.wait_for_function(EXPLORERS_OR_ERROR_JS, arg=expected, timeout=RUN_ALL_BOUND_S * 1000)
+        assert stderr_outputs(page) == [], "a cell failed before the explorers showed"
         visible = time.monotonic() - start
+    page.wait_for_function(f"() => document.querySelectorAll('{STDERR_OUTPUT}').length > 0 || ({_ALL_RAN_JS})()",
+                           timeout=RUN_ALL_BOUND_S * 1000)
+    assert stderr_outputs(page) == [], "a cell failed or printed to stderr"
     page.wait_for_function(_ALL_RAN_JS, timeout=RUN_ALL_BOUND_S * 1000)
     page.wait_for_function(_KERNEL_IDLE_JS, timeout=RUN_ALL_BOUND_S * 1000)
     return visible, time.monotonic() - start
@@ -98,7 +102,7 @@ def test_solution_notebook_in_jupyterlab(browser, lab, timings, artifacts, solut
         assert page.locator(EXPLORER).count() == expected, "explorers on the page vs cells that display one"
         for index in _graded_cells(solution):
             assert "Correct" in _cell_text(page, index), f"self-check in cell {index} does not say Correct"
-        assert unlabelled_controls(page) == []
+        assert unlabelled_controls(page, scope="") == []  # every control on the page, not only in explorers
         assert figure_problems(page) == []
         assert page.evaluate(_UNCAPTIONED_JS) == [], "a figure without a '*Figure N.*' caption cell after it"
 
@@ -115,6 +119,7 @@ def test_solution_notebook_in_jupyterlab(browser, lab, timings, artifacts, solut
             timings[f"{solution.stem}: lab keyboard-to-new-plot"] = keyboard
 
         assert error_texts(page.inner_text(".jp-Notebook")) == []
+        assert stderr_outputs(page) == []
         assert seen.problems() == []
         if expected:
             page.locator(EXPLORER).first.scroll_into_view_if_needed()

@@ -18,12 +18,14 @@ import psutil
 import pytest
 from browser_checks import (
     EXPLORER,
+    EXPLORERS_OR_ERROR_JS,
     ROOT,
     VIEWPORT,
     error_texts,
     expected_explorers,
     figure_problems,
     operate_and_time,
+    stderr_outputs,
     unlabelled_controls,
     watch,
 )
@@ -47,10 +49,8 @@ def _load(browser, url: str, expected: int):
     # "commit", not "load": the page asks a CDN for icon fonts, and offline its load event never fires.
     page.goto(url, wait_until="commit")
     if expected:
-        page.wait_for_function(
-            "(n) => document.querySelectorAll('.modlab-explorer .modlab-figure img').length >= n",
-            arg=expected, timeout=LOAD_BOUND_S * 1000,
-        )
+        page.wait_for_function(EXPLORERS_OR_ERROR_JS, arg=expected, timeout=LOAD_BOUND_S * 1000)
+        assert stderr_outputs(page) == [], "a cell failed before the explorers showed"
     page.wait_for_selector("#rendered_cells", state="visible", timeout=LOAD_BOUND_S * 1000)
     return page, seen, time.monotonic() - start
 
@@ -87,8 +87,9 @@ def test_presenter_page(browser, start_voila, timings, artifacts, solution):
             "() => parseFloat(getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon p')).fontSize)"
         )
         assert body_px >= MIN_FONT_PX, f"body text {body_px}px is too small for a projector"
-        assert unlabelled_controls(page) == []
+        assert unlabelled_controls(page, scope="") == []
         assert figure_problems(page) == []
+        assert stderr_outputs(page) == []
 
         latencies = []
         for number in range(expected):

@@ -12,12 +12,17 @@ would try first (``modlab-main-control``).
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as widgets
 
 #: CSS class of an explorer's outer box.
 EXPLORER_CLASS = "modlab-explorer"
 #: CSS class of the control the browser tests operate.
 MAIN_CONTROL_CLASS = "modlab-main-control"
+
+# Characters that show nothing: a label made only of these is no label.
+_BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]")
 
 # Widgets that show things but take no input; they need no label.
 _DISPLAY_ONLY = (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Image, widgets.Output, widgets.Valid)
@@ -60,14 +65,14 @@ def unlabelled_controls(root: widgets.Widget) -> list[str]:
     Returns
     -------
     list of str
-        One entry per control whose ``description`` is empty or blank, as
+        One entry per control whose ``description`` is empty or only blank or zero-width characters, as
         ``"<class> #<position>"`` (position among the controls, from 0). Empty when
         every control is labelled.
     """
     return [
         f"{type(control).__name__} #{position}"
         for position, control in enumerate(controls_of(root))
-        if not str(getattr(control, "description", "") or "").strip()
+        if not _BLANK.sub("", str(getattr(control, "description", "") or ""))
     ]
 
 

@@ -27,6 +27,7 @@ from modlab.amnesty import (
 )
 from modlab.style import ROLE_COLOURS
 from modlab.widgets.accessibility import mark_explorer
+from modlab.widgets.guard import shows_errors
 from modlab.widgets.render import figure_html, new_figure
 
 # Wide enough for the longest label in full (a clipped label fails the browser suite).
@@ -200,6 +201,7 @@ class AmnestyRuleExplorer(widgets.VBox):
             caption="Simulated data. Hatched bars: all suspended accounts in a category; solid bars: those the rule brings back.",
         )
 
+    @shows_errors
     def _on_change(self, _change) -> None:
         self.update()
 

@@ -21,6 +21,7 @@ from matplotlib.patches import Rectangle
 from modlab.decisions import ACTIONS, ACTION_RULES, normalise_decision, decisions_frame
 from modlab.style import OKABE_ITO
 from modlab.widgets.accessibility import mark_explorer
+from modlab.widgets.guard import shows_errors
 from modlab.widgets.render import figure_html, new_figure
 
 #: Colour and letter per action; the letter carries the meaning, the colour only helps.
@@ -162,7 +163,7 @@ class DecisionDesk(widgets.VBox):
         for action in ACTIONS:
             button = widgets.Button(description=action.capitalize(), tooltip=ACTION_RULES[action],
                                     layout=widgets.Layout(width="12em"))
-            button.on_click(lambda _button, action=action: self.decide(action))
+            button.on_click(lambda _button, action=action: self._on_decide(action))
             self.controls[action] = button
         self.controls["case"].observe(self._on_case, names="value")
         self.case_view = widgets.HTML()
@@ -226,6 +227,11 @@ class DecisionDesk(widgets.VBox):
             "the framed square is the case shown.",
         )
 
+    @shows_errors
+    def _on_decide(self, action: str) -> None:
+        self.decide(action)
+
+    @shows_errors
     def _on_case(self, change) -> None:
         self.current = change["new"]
         self.update()

@@ -18,6 +18,7 @@ import numpy as np
 from modlab.polls import OptInPollSetup, simulate_opt_in_polls, srs_margin_of_error
 from modlab.style import ROLE_COLOURS
 from modlab.widgets.accessibility import mark_explorer
+from modlab.widgets.guard import shows_errors
 from modlab.widgets.render import figure_html, new_figure
 
 #: Choices for the "votes cast" control: (label, value). Labels stay short: a slider's readout
@@ -222,9 +223,11 @@ class PollExplorer(widgets.VBox):
         )
         self.figure.value = figure_html(draw(setup, self.polls, self.random_sample_size), alt=text, caption=caption)
 
+    @shows_errors
     def _on_change(self, _change) -> None:
         self.update()
 
+    @shows_errors
     def _on_rerun(self, _button) -> None:
         self.seed += 1
         self.update()

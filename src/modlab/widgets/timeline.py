@@ -23,6 +23,7 @@ from modlab.timeline import (
     format_day,
 )
 from modlab.widgets.accessibility import mark_explorer
+from modlab.widgets.guard import shows_errors
 from modlab.widgets.render import figure_html, new_figure
 
 _STYLE = {"description_width": "initial"}
@@ -113,6 +114,7 @@ class TimelineExplorer(widgets.VBox):
         listing = f"<ul>{items}</ul>" if items else ""
         self.summary.value = f"<div role='status'><p><strong>{html.escape(head)}</strong></p>{listing}</div>"
 
+    @shows_errors
     def _on_change(self, _change) -> None:
         self.update()
 
