@@ -131,7 +131,8 @@ class CapacityExplorer(widgets.VBox):
                                          style=_STYLE, layout=_LAYOUT),
             "reset": widgets.Button(description="Reset sliders to this scenario",
                                     tooltip="Set every slider back to the values of the scenario chosen above",
-                                    layout=widgets.Layout(width="22em")),
+                                    # under the menu, in the column of the controls (labels are 22em wide)
+                                    layout=widgets.Layout(width="20em", margin="2px 0 6px calc(22em + 8px)")),
             "reviewers": widgets.IntSlider(value=setup.reviewers, min=0, max=8000, step=100,
                                            description="Human reviewers (people)", continuous_update=False,
                                            style=_STYLE, layout=_LAYOUT),
