@@ -71,3 +71,42 @@ def test_an_update_is_fast():
         explorer.controls["reviewers"].value = value
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.6  # generous: other test runs share the two cores
+
+
+def test_reset_button_is_labelled_and_restores_the_chosen_scenario():
+    # a learner trial: choosing the scenario already selected did not undo slider moves
+    explorer = explore_capacity()
+    button = explorer.controls["reset"]
+    assert "Reset" in button.description and "scenario" in button.description
+    explorer.controls["reviewers"].value = 2_000
+    explorer.controls["auto_share"].value = 0.9
+    explorer.controls["outside_english"].value = 0.7
+    explorer.controls["scenario"].value = "before Nov 2022"  # already selected: nothing happens
+    assert explorer.controls["reviewers"].value == 2_000
+    button.click()
+    assert explorer.controls["reviewers"].value == 5_500
+    assert explorer.controls["auto_share"].value == pytest.approx(0.5)
+    assert explorer.controls["outside_english"].value == pytest.approx(0.4)
+    assert explorer.result.equals(m.summarise(m.PRESETS["before Nov 2022"]))
+
+
+def test_reset_returns_to_the_scenario_in_the_menu_and_redraws_once(monkeypatch):
+    explorer = explore_capacity()
+    explorer.controls["scenario"].value = "after the contractor cuts"
+    explorer.controls["days"].value = 60
+    calls = []
+    original = explorer.update
+    monkeypatch.setattr(explorer, "update", lambda: (calls.append(1), original()))
+    explorer.controls["reset"].click()
+    assert explorer.controls["reviewers"].value == 1_100 and explorer.controls["days"].value == 30
+    assert len(calls) == 1
+    assert explorer.result.equals(m.summarise(m.PRESETS["after the contractor cuts"]))
+
+
+def test_caption_describes_the_single_plot_drawn():
+    # the caption once described "Left" and "Right" panels; the figure has one panel
+    figure = explore_capacity().figure.value
+    caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", figure, re.S).group(1)
+    assert "Left" not in caption and "Right:" not in caption
+    assert "one line per language group" in caption and "Simulated" in caption
+    assert figure.count("<img") == 1

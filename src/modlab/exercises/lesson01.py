@@ -49,6 +49,36 @@ def _unreviewed(scenario: str, group: str) -> float:
     return float(_moderation.summarise(_moderation.PRESETS[scenario]).loc[group, "unreviewed_share"])
 
 
+#: How far each numeric answer may be rounded, in decimal places; each exercise in the lesson says the
+#: same in words (:data:`PRECISION_WORDS`). The check accepts the full value or the value rounded so far,
+#: never a coarser rounding: a tolerance of half a unit in the last place asked (plus the kit's usual 0.1%).
+DECIMALS = {"q2": 3, "q3": 3, "q4": 0, "q5": 0, "q7": 3}
+#: The words the exercises use for :data:`DECIMALS`.
+PRECISION_WORDS = {3: "three decimal places", 0: "the nearest whole number"}
+
+
+def _half_unit(decimals: int) -> float:
+    """Half a unit in the last decimal place asked: 0.0005 for three places, 0.5 for a whole number."""
+    return 0.5 * 10.0 ** -decimals
+
+
+def _rounded_too_far(expected, decimals: int):
+    """A known mistake: the right value rounded to fewer decimal places (or significant figures) than asked.
+
+    ``expected`` is a function returning the exact answer. Zero never counts as a rounding (it is
+    more likely a wrong computation).
+    """
+
+    def predicate(value: float) -> bool:
+        target = expected()
+        coarser = {round(target, places) for places in range(decimals)}
+        coarser |= {float(f"{target:.{figures}g}") for figures in (1, 2, 3)}
+        return any(c != 0 and math.isclose(value, c, rel_tol=1e-9) for c in coarser)
+
+    words = PRECISION_WORDS[decimals]
+    return (predicate, f"that looks rounded further than the question asks: give it to {words} (or the full value pandas computes).")
+
+
 q1 = ChoiceQuestion(
     "Exercise 1: which step is the decision?",
     options={
@@ -72,67 +102,75 @@ q2 = NumberQuestion(
     _suspended_share,
     kind="proportion",
     rel_tol=1e-3,
+    abs_tol=_half_unit(DECIMALS["q2"]),  # accepts 0.298, refuses 0.30
     mistakes=[
         (lambda v: math.isclose(v, 1 / _suspended_share(), rel_tol=1e-3),
          "this is upside down: divide the suspended accounts by the actioned accounts."),
         (lambda v: math.isclose(v, _figure("twitter_2021h2", "accounts_suspended", "all") / _figure("twitter_2021h2", "content_removed", "all"), rel_tol=1e-3),
          "that divides by content removed; the question compares two kinds of account figures."),
+        _rounded_too_far(_suspended_share, DECIMALS["q2"]),
     ],
     hints=[
         "Select the rows of report 'twitter_2021h2' with policy 'all'; you need the metrics 'accounts_suspended' and 'accounts_actioned'.",
         "One way: totals = transparency[(transparency['report'] == 'twitter_2021h2') & (transparency['policy'] == 'all')].set_index('metric')['value'], then totals['accounts_suspended'] / totals['accounts_actioned'].",
     ],
-    praise="about 0.30: fewer than one in three actioned accounts was suspended; most actions were lighter.",
+    praise="0.298: fewer than one in three actioned accounts was suspended; most actions were lighter.",
 )
 
 q3 = NumberQuestion(
     "Exercise 3: hateful conduct's share of all suspensions",
     _hateful_share,
     kind="proportion",
-    rel_tol=0.01,  # accepts 0.082 and 0.0824
+    rel_tol=1e-3,
+    abs_tol=_half_unit(DECIMALS["q3"]),  # accepts 0.082, refuses 0.08
     mistakes=[
         (lambda v: math.isclose(v, _figure("twitter_2021h2", "accounts_suspended", "hateful_conduct") / _listed_policies_2021(), rel_tol=5e-3),
          "that divides by the sum of the seven listed policies; the question asks for a share of all suspensions (policy 'all')."),
         (lambda v: math.isclose(v, _figure("twitter_2021h2", "accounts_suspended", "hateful_conduct") / _figure("twitter_2021h2", "accounts_actioned", "all"), rel_tol=5e-3),
          "that is a share of all actioned accounts; the question asks for a share of suspended accounts."),
+        _rounded_too_far(_hateful_share, DECIMALS["q3"]),
     ],
     hints=[
         "Both numbers are accounts_suspended rows of report 'twitter_2021h2': one with policy 'hateful_conduct', one with policy 'all'.",
         "Make a Series of suspensions indexed by policy, e.g. with .set_index('policy')['value'], then divide one entry by the other.",
     ],
-    praise="about 8% of suspensions, fifth among the seven listed policies.",
+    praise="0.082, that is 8.2% of suspensions: fifth among the seven listed policies.",
 )
 
 q4 = NumberQuestion(
     "Exercise 4: accounts actioned for hateful conduct, Jul-Dec 2020 vs Jan-Jun 2024",
     _hateful_ratio,
     kind="number",
-    rel_tol=0.01,  # accepts 477 and 480
+    rel_tol=1e-3,
+    abs_tol=_half_unit(DECIMALS["q4"]),  # accepts 477, refuses 480
     mistakes=[
         (lambda v: math.isclose(v, 1 / _hateful_ratio(), rel_tol=0.01),
          "this is upside down: how many times the 2020 figure is the 2024 one, so divide 2020 by 2024."),
+        _rounded_too_far(_hateful_ratio, DECIMALS["q4"]),
     ],
     hints=[
         "The two rows have metric 'accounts_actioned' and policy 'hateful_conduct'; one is report 'twitter_2020h2', the other 'x_2024h1'.",
         "Divide the 2020 figure by the 2024 figure.",
     ],
-    praise="almost 500 times fewer. The next part asks what such a drop can and cannot mean.",
+    praise="477: the 2020 count is 477 times the 2024 one. The next part asks what such a drop can and cannot mean.",
 )
 
 q5 = NumberQuestion(
     "Exercise 5: hateful-conduct actions per million reports, Jan-Jun 2024",
     _actions_per_million_reports,
     kind="number",
-    rel_tol=0.01,  # accepts 35
+    rel_tol=1e-3,
+    abs_tol=_half_unit(DECIMALS["q5"]),  # accepts 35, refuses 40
     mistakes=[
         (lambda v: math.isclose(v, 1e6 / _actions_per_million_reports(), rel_tol=0.01),
          "this is upside down: that is reports per action. Divide actions by reports, then multiply by a million."),
+        _rounded_too_far(_actions_per_million_reports, DECIMALS["q5"]),
     ],
     hints=[
         "Actions per report = accounts actioned / reports, both for report 'x_2024h1' and policy 'hateful_conduct'.",
         "Multiply the actions per report by 1,000,000.",
     ],
-    praise="about 35 actions for every million reports (the report total is rounded, so about is the word).",
+    praise="35 actions for every million reports. The 67 million is itself rounded, so the result is approximate.",
 )
 
 q6 = ChoiceQuestion(
@@ -157,18 +195,20 @@ q7 = NumberQuestion(
     "Exercise 7: 'All other languages' after the contractor cuts",
     lambda: _unreviewed("after the contractor cuts", "All other languages"),
     kind="proportion",
-    rel_tol=5e-3,  # accepts 0.91
+    rel_tol=1e-3,
+    abs_tol=_half_unit(DECIMALS["q7"]),  # accepts 0.912, refuses 0.91 and 0.9
     mistakes=[
         (lambda v: math.isclose(v, _unreviewed("before Nov 2022", "All other languages"), rel_tol=5e-3),
          "that is the 'before Nov 2022' scenario; use the one after the contractor cuts."),
         (lambda v: math.isclose(v, _unreviewed("after the contractor cuts", "All languages"), rel_tol=5e-3),
          "that is all languages together; the question asks for the row 'All other languages'."),
+        _rounded_too_far(lambda: _unreviewed("after the contractor cuts", "All other languages"), DECIMALS["q7"]),
     ],
     hints=[
         "moderation.summarise(moderation.PRESETS['after the contractor cuts']) gives a table indexed by language group.",
         "Pick one cell with .loc['All other languages', 'unreviewed_share'].",
     ],
-    praise="about 91% (simulated): in this model nine in ten such reports are never looked at within the month.",
+    praise="0.912 (simulated): in this model 91.2% of such reports are not looked at within the month.",
 )
 
 q8 = NumberQuestion(
@@ -183,8 +223,8 @@ q8 = NumberQuestion(
          "that keeps the Arabic, Hindi & Indonesian group up to date, but another group is served worse."),
     ],
     hints=[
-        "For each group: reviewers needed = reports to people per day / (reviewer share x reviews per reviewer per day).",
-        "Compute it as a column of the 'before Nov 2022' summary table (without the 'All languages' row), then take the largest value: that group sets the number.",
+        "For each group: reviewers needed = reports_to_humans_per_day / (reviewer_share x reviews_per_reviewer); the first two are columns of summary_before, the third is moderation.PRESETS['before Nov 2022'].reviews_per_reviewer (60).",
+        "Drop the 'All languages' row (summary_before.drop(index='All languages')), divide the columns to get one number per group, then take the largest with .max(): that group sets the number.",
     ],
     praise="12,500 (simulated): more than twice the 5,500 contractors, because of one under-served group.",
 )

@@ -104,7 +104,7 @@ class CapacityExplorer(widgets.VBox):
     Attributes
     ----------
     controls : dict of str to ipywidgets.Widget
-        ``scenario`` (preset menu), ``reviewers``, ``reports_k`` (thousands per day),
+        ``scenario`` (preset menu), ``reset`` (button: every slider back to the scenario's values), ``reviewers``, ``reports_k`` (thousands per day),
         ``auto_share``, ``reviews_per_reviewer``, ``outside_english`` (share of reviewers
         outside English) and ``days``.
     summary : ipywidgets.HTML
@@ -129,6 +129,10 @@ class CapacityExplorer(widgets.VBox):
         self.controls = {
             "scenario": widgets.Dropdown(options=list(PRESETS), value=scenario, description="Start from scenario",
                                          style=_STYLE, layout=_LAYOUT),
+            "reset": widgets.Button(description="Reset sliders to this scenario",
+                                    tooltip="Set every slider back to the values of the scenario chosen above",
+                                    # under the menu, in the column of the controls (labels are 22em wide)
+                                    layout=widgets.Layout(width="20em", margin="2px 0 6px calc(22em + 8px)")),
             "reviewers": widgets.IntSlider(value=setup.reviewers, min=0, max=8000, step=100,
                                            description="Human reviewers (people)", continuous_update=False,
                                            style=_STYLE, layout=_LAYOUT),
@@ -152,7 +156,10 @@ class CapacityExplorer(widgets.VBox):
         self.result = None
         self._holding = False
         for name, control in self.controls.items():
-            control.observe(self._on_scenario if name == "scenario" else self._on_change, names="value")
+            if name != "reset":
+                control.observe(self._on_scenario if name == "scenario" else self._on_change, names="value")
+        # Choosing the scenario already shown changes no value, so the menu alone cannot undo slider moves.
+        self.controls["reset"].on_click(self._on_reset)
         super().__init__([*self.controls.values(), self.summary, self.figure])
         mark_explorer(self, self.controls["reviewers"])
         self.update()
@@ -185,8 +192,9 @@ class CapacityExplorer(widgets.VBox):
         text = describe_summary(self.result)
         self.summary.value = _summary_html(self.result, describe_summary(self.result, per_group=False))
         caption = (
-            "Simulated data (illustrative assumptions, not Twitter's figures). Left: reports waiting for a person, "
-            "by language group. Right: share of reports sent to people that nobody has reviewed by the last day."
+            "Simulated data (illustrative assumptions, not Twitter's figures). Reports waiting for a person "
+            "(thousands) on each simulated day, one line per language group; the label at the right end of each line "
+            "gives the share of that group's reports sent to people that nobody has reviewed by the last day."
         )
         self.figure.value = figure_html(draw(setup, daily, self.result), alt=text, caption=caption, dpi=100)
 
@@ -219,6 +227,13 @@ class CapacityExplorer(widgets.VBox):
 
     def _on_scenario(self, change) -> None:
         self.load_scenario(change["new"])
+
+    def reset(self) -> None:
+        """Set every slider back to the values of the scenario shown in the menu, and redraw once."""
+        self.load_scenario(self.controls["scenario"].value)
+
+    def _on_reset(self, _button) -> None:
+        self.reset()
 
     def _on_change(self, _change) -> None:
         if not self._holding:
