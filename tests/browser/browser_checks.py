@@ -81,7 +81,7 @@ def stderr_outputs(page) -> list[str]:
 
 # Every control inside explorers (or the whole page) without a visible, unclipped label. A labelled
 # control is a .widget-inline-hbox whose <label> has text and is shown; a button needs text.
-_UNLABELLED_JS = """
+_UNLABELLED_JS = r"""
 (scope) => {
   // HTML and Label widgets share the inline-hbox layout but take no input.
   const INPUTS = '.widget-inline-hbox:not(.widget-html):not(.widget-htmlmath):not(.widget-label):not(.widget-valid)';

@@ -21,6 +21,7 @@ import numpy as np
 from modlab.moderation import PRESETS, CapacitySetup, describe_summary, simulate_backlog, summarise, with_reviewer_share_outside
 from modlab.style import PALETTE
 from modlab.widgets.accessibility import mark_explorer
+from modlab.widgets.guard import shows_errors
 from modlab.widgets.render import figure_html, new_figure
 
 # Wide enough for the longest label in full (a clipped label fails the browser suite).
@@ -225,6 +226,7 @@ class CapacityExplorer(widgets.VBox):
             self._holding = False
         self.update()
 
+    @shows_errors
     def _on_scenario(self, change) -> None:
         self.load_scenario(change["new"])
 
@@ -232,9 +234,11 @@ class CapacityExplorer(widgets.VBox):
         """Set every slider back to the values of the scenario shown in the menu, and redraw once."""
         self.load_scenario(self.controls["scenario"].value)
 
+    @shows_errors
     def _on_reset(self, _button) -> None:
         self.reset()
 
+    @shows_errors
     def _on_change(self, _change) -> None:
         if not self._holding:
             self.update()
