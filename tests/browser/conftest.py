@@ -131,12 +131,16 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path) -> Iterator:
-    """One headless Chromium for the whole session (pages are opened and closed per test)."""
+def browser(chromium_path, tmp_path_factory) -> Iterator:
+    """One headless Chromium for the whole session (pages are opened and closed per test).
+
+    Its HOME is a throwaway folder, so crash reports and caches never land in the user's ~/.config.
+    """
     from playwright.sync_api import sync_playwright
 
+    env = dict(os.environ, HOME=str(tmp_path_factory.mktemp("chromium-home")))
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, env=env)
         yield chromium
         chromium.close()
 
