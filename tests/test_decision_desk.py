@@ -32,6 +32,18 @@ def test_desk_hides_the_answer_and_records_clicks():
     assert list(frame["case_id"]) == ["C01"] and frame["agrees"].tolist() == [True]
 
 
+def test_desk_shows_facts_not_the_verdict():
+    """The context a moderator sees must not pre-judge the case (a learner once matched the reference 24/24)."""
+    cases = data.load("moderation_cases")
+    desk = explore_decisions(cases)
+    for index in range(len(cases)):
+        desk.show(index)
+        shown = desk.case_view.value.lower()
+        for giveaway in ("attacked", "to condemn", "reclaimed", "not people", "no people", "not a protected"):
+            assert giveaway not in shown, (cases["case_id"].iloc[index], giveaway)
+        assert cases["reference_reason"].iloc[index].lower() not in shown
+
+
 def test_desk_goes_to_the_next_undecided_case_and_wraps():
     desk = explore_decisions()
     desk.show(23)
