@@ -6,7 +6,7 @@ import time
 import pytest
 
 from modlab import amnesty, data, decisions
-from modlab.widgets.amnesty_rule import describe_rule_result, explore_amnesty_rule
+from modlab.widgets.amnesty_rule import about, describe_rule_result, explore_amnesty_rule
 from modlab.widgets.decision_desk import explore_decisions
 
 #: Bound on the median update, in ms. The target is 300 ms (about 150-250 ms measured, mostly PNG rendering);
@@ -130,3 +130,11 @@ def test_updates_are_fast(build, operate):
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     assert times[len(times) // 2] < LATENCY_MS, times  # median
+
+
+def test_estimates_are_rounded_and_the_risk_control_says_odds():
+    assert about(435.4) == "435" and about(311_754) == "312,000" and about(53_298) == "53,300"
+    explorer = explore_amnesty_rule()
+    assert "odds" in explorer.controls["risk"].description.lower()
+    text = _alt(explorer)
+    assert "311,754" not in text and "312,000" in text and "per account brought back" in text
