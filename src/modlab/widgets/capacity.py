@@ -21,6 +21,7 @@ import numpy as np
 from modlab.moderation import PRESETS, CapacitySetup, describe_summary, simulate_backlog, summarise, with_reviewer_share_outside
 from modlab.style import PALETTE
 from modlab.widgets.accessibility import mark_explorer
+from modlab.widgets.guard import shows_errors
 from modlab.widgets.render import figure_html, new_figure
 
 # Wide enough for the longest label in full (a clipped label fails the browser suite).
@@ -217,9 +218,11 @@ class CapacityExplorer(widgets.VBox):
             self._holding = False
         self.update()
 
+    @shows_errors
     def _on_scenario(self, change) -> None:
         self.load_scenario(change["new"])
 
+    @shows_errors
     def _on_change(self, _change) -> None:
         if not self._holding:
             self.update()
