@@ -6,7 +6,7 @@ import time
 import pytest
 
 from modlab import amnesty, data, decisions
-from modlab.widgets.amnesty_rule import describe_rule_result, explore_amnesty_rule
+from modlab.widgets.amnesty_rule import about, describe_rule_result, explore_amnesty_rule
 from modlab.widgets.decision_desk import explore_decisions
 
 #: Bound on the median update, in ms. The target is 300 ms (about 150-250 ms measured, mostly PNG rendering);
@@ -30,6 +30,18 @@ def test_desk_hides_the_answer_and_records_clicks():
     assert desk.figure.value != before and "Decided 1 of 24" in desk.summary.value
     frame = desk.decisions_frame()
     assert list(frame["case_id"]) == ["C01"] and frame["agrees"].tolist() == [True]
+
+
+def test_desk_shows_facts_not_the_verdict():
+    """The context a moderator sees must not pre-judge the case (a learner once matched the reference 24/24)."""
+    cases = data.load("moderation_cases")
+    desk = explore_decisions(cases)
+    for index in range(len(cases)):
+        desk.show(index)
+        shown = desk.case_view.value.lower()
+        for giveaway in ("attacked", "to condemn", "reclaimed", "not people", "no people", "not a protected"):
+            assert giveaway not in shown, (cases["case_id"].iloc[index], giveaway)
+        assert cases["reference_reason"].iloc[index].lower() not in shown
 
 
 def test_desk_goes_to_the_next_undecided_case_and_wraps():
@@ -118,3 +130,11 @@ def test_updates_are_fast(build, operate):
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     assert times[len(times) // 2] < LATENCY_MS, times  # median
+
+
+def test_estimates_are_rounded_and_the_risk_control_says_odds():
+    assert about(435.4) == "435" and about(311_754) == "312,000" and about(53_298) == "53,300"
+    explorer = explore_amnesty_rule()
+    assert "odds" in explorer.controls["risk"].description.lower()
+    text = _alt(explorer)
+    assert "311,754" not in text and "312,000" in text and "per account brought back" in text

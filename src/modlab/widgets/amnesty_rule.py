@@ -36,6 +36,18 @@ _LAYOUT = widgets.Layout(width="46em")
 _KEEP = [("kept suspended", True), ("reinstated", False)]
 
 
+def about(number: float) -> str:
+    """A model estimate for "about ...": whole below 10,000, else three significant figures (311,754 -> "312,000").
+
+    Simulated expectations are not exact counts, so six-digit precision would mislead.
+    """
+    value = float(number)
+    if abs(value) < 10_000:
+        return f"{value:,.0f}"
+    digits = len(str(int(abs(value)))) - 3
+    return f"{round(value, -digits):,.0f}"
+
+
 def describe_rule_result(rule: AmnestyRule, by_category: pd.DataFrame, harm: dict, assumptions: RecidivismAssumptions) -> str:
     """One paragraph (plain text) for the summary and the alt text.
 
@@ -61,14 +73,16 @@ def describe_rule_result(rule: AmnestyRule, by_category: pd.DataFrame, harm: dic
         for name, suspended, back in zip(by_category.index, by_category["suspended"], by_category["reinstated"])
     )
     rates = assumptions.base_rate.values()
+    per_account = harm["expected_reoffenders"] / harm["reinstated"] if harm["reinstated"] else 0.0
     return (
         f"Simulated data. {rule.describe()} It brings back {harm['reinstated']:,} of {harm['suspended']:,} "
         f"simulated suspended accounts ({harm['share_reinstated']:.1%}). By category: {per_category}. "
         f"Assumed (not estimated): a reinstated account re-offends within {assumptions.horizon_days} days with a chance "
         f"of {min(rates):.0%} to {max(rates):.0%} by category, odds x{assumptions.strike_odds_ratio} per extra prior "
         f"strike, x{assumptions.old_violation_odds_ratio} if the last violation is over {assumptions.old_violation_days} "
-        f"days old, x{assumptions.risk_multiplier:.1f} overall. Then about {harm['expected_reoffenders']:,.0f} of the "
-        f"reinstated accounts would break the rules again, in front of about {harm['expected_reach']:,.0f} followers."
+        f"days old, odds x{assumptions.risk_multiplier:.1f} overall. Then about {about(harm['expected_reoffenders'])} of the "
+        f"reinstated accounts would break the rules again ({per_account:.2f} per account brought back), in front of "
+        f"about {about(harm['expected_reach'])} followers."
     )
 
 
@@ -107,7 +121,7 @@ def draw_rule_result(by_category: pd.DataFrame, harm: dict, rule: AmnestyRule | 
     ax.set_xlabel(label, fontsize=9)
     ax.set_title(
         f"Simulated: {harm['reinstated']:,} of {harm['suspended']:,} suspended accounts come back\n"
-        f"about {harm['expected_reoffenders']:,.0f} of them expected to re-offend within {harm['horizon_days']} days (assumed rates)",
+        f"about {about(harm['expected_reoffenders'])} of them expected to re-offend within {harm['horizon_days']} days (assumed rates)",
         fontsize=10,
     )
     ax.legend(loc="lower right", fontsize=8)
@@ -153,7 +167,7 @@ class AmnestyRuleExplorer(widgets.VBox):
             "spam": widgets.Dropdown(options=_KEEP, value=rule.exclude_spam, description="Egregious spam accounts",
                                      style=_STYLE, layout=widgets.Layout(width="36em")),
             "risk": widgets.FloatSlider(value=assumptions.risk_multiplier, min=0.5, max=2.0, step=0.1, readout_format=".1f",
-                                        description="Re-offence risk (x assumed odds)", continuous_update=False,
+                                        description="Re-offence odds (\u00d7 assumed)", continuous_update=False,
                                         style=_STYLE, layout=_LAYOUT),
         }
         help_text = widgets.HTML(

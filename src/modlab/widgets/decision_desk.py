@@ -1,7 +1,8 @@
 """The decision desk of lesson 02: be the moderator, case by case.
 
 A thin front end over :mod:`modlab.decisions`: it shows one fictional case at a
-time (post, situation, account, country, language, target, prior strikes, reports),
+time (post, situation, account, country, language, who it names or addresses, prior
+strikes, reports),
 and four buttons record an action and move on. The case's kind and the reference
 decision stay hidden until the learner analyses :meth:`DecisionDesk.decisions_frame`.
 Headless, :meth:`DecisionDesk.record_all` (or :func:`modlab.decisions.decisions_frame`)
@@ -37,7 +38,7 @@ _CASE_FIELDS = [
     ("account", "Account"),
     ("country", "Country"),
     ("language", "Language"),
-    ("target", "Who is targeted"),
+    ("target", "Named or addressed"),
     ("prior_strikes", "Prior strikes"),
     ("reports", "User reports"),
 ]
