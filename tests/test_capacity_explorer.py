@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from modlab import moderation as m
+from modlab import capacity as m
 from modlab.widgets.capacity import explore_capacity
 
 

@@ -103,4 +103,4 @@ def test_questions_are_listed_in_order():
 def test_hints_use_the_lessons_variable_names():
     # in lesson 01 the table is `transparency` and the capacity module is `moderation`
     assert any("transparency[" in h for h in ex.q2.hints)
-    assert any("moderation.summarise" in h for h in ex.q7.hints)
+    assert any("capacity.summarise" in h for h in ex.q7.hints)

@@ -1,14 +1,14 @@
 """Self-checks for lesson 01, platform governance.
 
 Every expected value is computed from ``datasets/transparency.csv`` or from
-:mod:`modlab.moderation` when first needed, never typed in.
+:mod:`modlab.capacity` when first needed, never typed in.
 """
 
 from __future__ import annotations
 
 import math
 
-from modlab import moderation as _moderation
+from modlab import capacity as _capacity
 from modlab.exercises.base import ChoiceQuestion, NumberQuestion
 
 
@@ -46,7 +46,7 @@ def _actions_per_million_reports() -> float:
 
 
 def _unreviewed(scenario: str, group: str) -> float:
-    return float(_moderation.summarise(_moderation.PRESETS[scenario]).loc[group, "unreviewed_share"])
+    return float(_capacity.summarise(_capacity.PRESETS[scenario]).loc[group, "unreviewed_share"])
 
 
 #: How far each numeric answer may be rounded, in decimal places; each exercise in the lesson says the
@@ -205,7 +205,7 @@ q7 = NumberQuestion(
         _rounded_too_far(lambda: _unreviewed("after the contractor cuts", "All other languages"), DECIMALS["q7"]),
     ],
     hints=[
-        "moderation.summarise(moderation.PRESETS['after the contractor cuts']) gives a table indexed by language group.",
+        "capacity.summarise(capacity.PRESETS['after the contractor cuts']) gives a table indexed by language group.",
         "Pick one cell with .loc['All other languages', 'unreviewed_share'].",
     ],
     praise="0.912 (simulated): in this model 91.2% of such reports are not looked at within the month.",
@@ -213,17 +213,17 @@ q7 = NumberQuestion(
 
 q8 = NumberQuestion(
     "Exercise 8: reviewers needed so that no language group falls behind",
-    lambda: _moderation.reviewers_needed(_moderation.PRESETS["before Nov 2022"]),
+    lambda: _capacity.reviewers_needed(_capacity.PRESETS["before Nov 2022"]),
     kind="count",
     rel_tol=1e-3,
     mistakes=[
-        (lambda v: math.isclose(v, _moderation.PRESETS["before Nov 2022"].to_humans_per_day / _moderation.PRESETS["before Nov 2022"].reviews_per_reviewer, rel_tol=2e-3),
+        (lambda v: math.isclose(v, _capacity.PRESETS["before Nov 2022"].to_humans_per_day / _capacity.PRESETS["before Nov 2022"].reviews_per_reviewer, rel_tol=2e-3),
          "that is enough only if every reviewer could read every language; each group needs its own reviewers."),
         (lambda v: 6_900 <= v <= 7_000,
          "that keeps the Arabic, Hindi & Indonesian group up to date, but another group is served worse."),
     ],
     hints=[
-        "For each group: reviewers needed = reports_to_humans_per_day / (reviewer_share x reviews_per_reviewer); the first two are columns of summary_before, the third is moderation.PRESETS['before Nov 2022'].reviews_per_reviewer (60).",
+        "For each group: reviewers needed = reports_to_humans_per_day / (reviewer_share x reviews_per_reviewer); the first two are columns of summary_before, the third is capacity.PRESETS['before Nov 2022'].reviews_per_reviewer (60).",
         "Drop the 'All languages' row (summary_before.drop(index='All languages')), divide the columns to get one number per group, then take the largest with .max(): that group sets the number.",
     ],
     praise="12,500 (simulated): more than twice the 5,500 contractors, because of one under-served group.",

@@ -1,8 +1,8 @@
 """The moderation capacity simulator of lesson 01: reports, reviewers and who waits.
 
-A thin front end over :mod:`modlab.moderation`: the controls set the assumptions of a
-:class:`~modlab.moderation.CapacitySetup`, the explorer recomputes
-:func:`~modlab.moderation.summarise` and :func:`~modlab.moderation.simulate_backlog` and
+A thin front end over :mod:`modlab.capacity`: the controls set the assumptions of a
+:class:`~modlab.capacity.CapacitySetup`, the explorer recomputes
+:func:`~modlab.capacity.summarise` and :func:`~modlab.capacity.simulate_backlog` and
 shows the backlog of every language group over the days and the share of reports no one
 has reviewed by the end. Every number it shows is **simulated**; only the reviewer
 counts of the two presets follow reported figures (about 5,500 contract moderators, about
@@ -18,7 +18,7 @@ from dataclasses import replace
 import ipywidgets as widgets
 import numpy as np
 
-from modlab.moderation import PRESETS, CapacitySetup, describe_summary, simulate_backlog, summarise, with_reviewer_share_outside
+from modlab.capacity import PRESETS, CapacitySetup, describe_summary, simulate_backlog, summarise, with_reviewer_share_outside
 from modlab.style import PALETTE
 from modlab.widgets.accessibility import mark_explorer
 from modlab.widgets.guard import shows_errors
@@ -39,9 +39,9 @@ def draw(setup: CapacitySetup, daily, summary):
     setup : CapacitySetup
         The assumptions simulated (for the axis range and the group order).
     daily : pandas.DataFrame
-        Output of :func:`modlab.moderation.simulate_backlog`.
+        Output of :func:`modlab.capacity.simulate_backlog`.
     summary : pandas.DataFrame
-        Output of :func:`modlab.moderation.summarise`.
+        Output of :func:`modlab.capacity.summarise`.
 
     Returns
     -------
@@ -113,7 +113,7 @@ class CapacityExplorer(widgets.VBox):
     figure : ipywidgets.HTML
         The figure of :func:`draw` as ``<figure><img alt><figcaption>``.
     result : pandas.DataFrame
-        The last :func:`modlab.moderation.summarise` table.
+        The last :func:`modlab.capacity.summarise` table.
 
     Parameters
     ----------
@@ -121,7 +121,7 @@ class CapacityExplorer(widgets.VBox):
         Starting values; its language groups' report shares stay fixed, their reviewer
         shares follow the "outside English" control.
     scenario : str
-        Name shown in the scenario menu at the start (a key of :data:`modlab.moderation.PRESETS`).
+        Name shown in the scenario menu at the start (a key of :data:`modlab.capacity.PRESETS`).
     """
 
     def __init__(self, setup: CapacitySetup, scenario: str):
@@ -166,7 +166,7 @@ class CapacityExplorer(widgets.VBox):
         self.update()
 
     def current_setup(self) -> CapacitySetup:
-        """The :class:`~modlab.moderation.CapacitySetup` the controls describe now."""
+        """The :class:`~modlab.capacity.CapacitySetup` the controls describe now."""
         c = self.controls
         setup = replace(
             self.base,
@@ -205,7 +205,7 @@ class CapacityExplorer(widgets.VBox):
         Raises
         ------
         KeyError
-            If ``name`` is not a key of :data:`modlab.moderation.PRESETS`.
+            If ``name`` is not a key of :data:`modlab.capacity.PRESETS`.
         """
         preset = PRESETS[name]
         self.base = preset
@@ -279,10 +279,10 @@ def explore_capacity(scenario: str = "before Nov 2022", **overrides) -> Capacity
     Parameters
     ----------
     scenario : str
-        Starting preset, a key of :data:`modlab.moderation.PRESETS`
+        Starting preset, a key of :data:`modlab.capacity.PRESETS`
         (``"before Nov 2022"`` or ``"after the contractor cuts"``).
     **overrides
-        Fields of :class:`modlab.moderation.CapacitySetup` to change from the preset
+        Fields of :class:`modlab.capacity.CapacitySetup` to change from the preset
         (``reports_per_day, auto_share, reviewers, reviews_per_reviewer, groups, days``).
 
     Returns

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from modlab import moderation as m
+from modlab import capacity as m
 
 ONE = (m.LanguageGroup("all", 1.0, 1.0),)
 
