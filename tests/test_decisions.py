@@ -48,7 +48,17 @@ def test_cases_cover_every_kind_three_times_and_mask_slurs(cases):
     assert set(tokens) <= {"slur", "code", "term"}
     for rule in cases["reference_rule"]:
         for code in (part.strip() for part in rule.split(",")):
-            assert code in decisions.POLICY_CLAUSES or code in ("E", "scope"), code
+            assert code in decisions.POLICY_CLAUSES, code
+
+
+def test_cases_do_not_give_the_answer_away_and_some_are_contestable(cases):
+    # what a moderator sees names no clause and does not cite the moderator guide
+    seen = cases[["post", "situation", "account", "target"]].astype(str).agg(" ".join, axis=1)
+    for case_id, text in zip(cases["case_id"], seen):
+        assert "guide" not in text.lower(), case_id
+        assert not any(f"{code} " in text or text.endswith(code) for code in decisions.POLICY_CLAUSES), case_id
+    # hard cases: on at least 6 the panel names another defensible decision
+    assert cases["reference_reason"].str.contains("second reviewer could defensibly").sum() >= 6
 
 
 def test_reference_follows_the_strike_ladder(cases):

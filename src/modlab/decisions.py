@@ -49,6 +49,8 @@ POLICY_CLAUSES = {
     "C4": "Reports do not decide. Judge the content and its context, not how many users reported it.",
     "C5": "When you cannot tell. If deciding needs knowledge you lack (a language, a local term, a code not "
     "in the guide), escalate.",
+    "C6": "Outside the rule. Rudeness and insults aimed at people for something that is not a protected attribute "
+    "(their club, job, party or opinions) break no clause of this rule.",
 }
 
 #: The protected attributes (Twitter 2018 list [P], plus caste, added later [S]).
@@ -59,7 +61,7 @@ PROTECTED_ATTRIBUTES = (
 
 #: What each action means under the policy (the enforcement ladder, the kit's own).
 ACTION_RULES = {
-    "leave up": "No clause is broken (a context clause C1-C3 applies, or the post is outside the rule).",
+    "leave up": "No clause is broken (a context clause C1-C3 applies, or the post is outside the rule, C6).",
     "remove post": "An attack (H2) or hateful code (H3) by an account with fewer than 3 prior strikes; "
     "the account gets a strike.",
     "suspend account": "Any violent threat (H1); or an attack or code by an account with 3 or more prior strikes.",
