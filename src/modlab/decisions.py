@@ -47,8 +47,8 @@ POLICY_CLAUSES = {
     "C3": "Satire and criticism. Satire, and criticism of ideas, religions' teachings, institutions or "
     "policies, are allowed unless they attack people because of a protected attribute.",
     "C4": "Reports do not decide. Judge the content and its context, not how many users reported it.",
-    "C5": "When you cannot tell. If deciding needs knowledge you lack (a language, a local term, a code not "
-    "in the guide), escalate.",
+    "C5": "When you cannot tell. If deciding needs knowledge you lack (a language, a local term, a code you "
+    "cannot read), escalate.",
     "C6": "Outside the rule. Rudeness and insults aimed at people for something that is not a protected attribute "
     "(their club, job, party or opinions) break no clause of this rule.",
 }
