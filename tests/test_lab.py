@@ -23,7 +23,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -31,6 +30,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port, tail
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LESSON = "lessons/00_start_here.ipynb"
@@ -40,12 +40,6 @@ READY_TIMEOUT_S = 60
 INSTALL_GRACE_S = 600
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str, timeout: float = 10) -> tuple[int, str, bytes]:
@@ -67,13 +61,6 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 def _venv_needs_install() -> bool:
     """True when `make lab` would (re)install the venv before starting (make -q says out of date)."""
     result = subprocess.run(
@@ -88,7 +75,7 @@ def test_make_lab_serves_the_lessons(tmp_path, record_property, request):
         pytest.skip("lessons/ has no notebook yet: nothing for `make lab` to open")
     lesson = DEFAULT_LESSON if (ROOT / DEFAULT_LESSON).exists() else lessons[0].relative_to(ROOT).as_posix()
 
-    port = _free_port()
+    port = free_port()
     token = secrets.token_hex(16)
     base = f"http://127.0.0.1:{port}"
     home = tmp_path / "home"
@@ -123,7 +110,7 @@ def test_make_lab_serves_the_lessons(tmp_path, record_property, request):
         status = None
         while time.perf_counter() - start < deadline_s:
             if proc.poll() is not None:
-                pytest.fail(f"`make lab` exited with {proc.returncode} before serving:\n{_tail(log_path)}")
+                pytest.fail(f"`make lab` exited with {proc.returncode} before serving:\n{tail(log_path)}")
             try:
                 code, _, body = _get(f"{base}/api/status?token={token}", timeout=2)
                 if code == 200:
@@ -133,7 +120,7 @@ def test_make_lab_serves_the_lessons(tmp_path, record_property, request):
                 pass
             time.sleep(0.25)
         startup_s = time.perf_counter() - start
-        assert status is not None, f"no answer from {base}/api/status within {deadline_s} s:\n{_tail(log_path)}"
+        assert status is not None, f"no answer from {base}/api/status within {deadline_s} s:\n{tail(log_path)}"
         record_property("lab_startup_seconds", round(startup_s, 2))
         _report(request, f"`make lab` answered /api/status after {startup_s:.1f} s (opening {lesson})")
 
@@ -182,8 +169,8 @@ def test_make_lab_serves_the_lessons(tmp_path, record_property, request):
             except ProcessLookupError:
                 pass
             proc.wait(timeout=10)
-    assert exited, f"`make lab` did not exit within 30 s of SIGTERM:\n{_tail(log_path)}"
-    assert not leftover, f"processes of `make lab` still running 15 s after SIGTERM:\n{_tail(log_path)}"
+    assert exited, f"`make lab` did not exit within 30 s of SIGTERM:\n{tail(log_path)}"
+    assert not leftover, f"processes of `make lab` still running 15 s after SIGTERM:\n{tail(log_path)}"
 
 
 def _report(request, line: str) -> None:

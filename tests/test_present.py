@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from servers import free_port
 
 from modlab import cli, present
 
@@ -146,16 +146,10 @@ def test_cli_present_with_an_unknown_lesson_exits_2(capsys):
     assert "matches no lesson" in capsys.readouterr().err
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_make_present_serves_the_lesson_without_code(tmp_path):
     """`make present LESSON=03` answers with the lesson's text and widget views, and no code or answers."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", HOME=str(tmp_path))
     process = subprocess.Popen(
         ["make", "present", "LESSON=03", f"PRESENT_ARGS=--no-browser --port {port}"],
@@ -193,7 +187,7 @@ def test_terminating_modlab_present_stops_voila_its_kernels_and_cleans_up(tmp_pa
     """`kill PID` (SIGTERM to modlab alone, no terminal) must not leave Voila, a kernel or a temp folder behind."""
     import psutil
 
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", HOME=str(tmp_path))
     process = subprocess.Popen(
         [sys.executable, "-m", "modlab", "present", "03", "--no-browser", "--port", str(port)],

@@ -17,7 +17,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from browser_checks import ARTIFACTS, ROOT
+from servers import free_port, tail
 
 #: Flags proven on this machine (recipe): no sandbox as root, no background traffic to a closed network.
 CHROMIUM_ARGS = [
@@ -53,12 +53,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout: float = SERVER_READY_S) -> float:
     """Poll ``url`` until it answers 200; return the seconds it took. Fails if the server exits."""
     start = time.monotonic()
@@ -73,13 +67,6 @@ def wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout: float
             pass
         time.sleep(0.25)
     pytest.fail(f"no answer from {url} within {timeout:.0f} s; log:\n{tail(log)}")
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def stop(process: subprocess.Popen) -> None:
