@@ -191,6 +191,8 @@ def test_counts_from_the_files(files, terms):
     n_rows, n_hatecheck = len(slurs), len(slurs["[SLUR_S]"])
     assert n_rows == 6  # S, P, and their leet and space_add spellings
     assert n_hatecheck == 18  # Röttger et al. (2021) list 18 slurs
+    n_values = sum(map(len, slurs))
+    assert n_values == 108
     numbers_used = sorted(terms)
     assert numbers_used == list(range(1, 29))  # 28 groups, numbered without gaps
     numbers, davidson = masking._token_table()
@@ -319,3 +321,12 @@ def test_unknown_hatecheck_value_is_refused(tmp_path, files):
     (tmp_path / "p.csv").write_text('Placeholder,Values\n[SLUR_S],"blorp"\n')
     with pytest.raises(ValueError, match="not in slur_tokens.json"):
         masking.clear_terms(tmp_path / "p.csv", files["lexicon"])
+
+
+def test_davidson_lexicon_masked(files, real, terms):
+    entries = pd.Series(masking._lexicon_ngrams(files["lexicon"]))
+    masked = real.mask_series(entries)
+    left = leaks(masked, terms)
+    assert not left
+    n_with_token = int(masked.str.contains(r"\[slur-\d\d\]", regex=True).sum())
+    assert n_with_token == 118  # the entries classified as holding a slur, and only those

@@ -17,7 +17,8 @@ identity (gender, sexual orientation, gender identity, race or ethnicity, religi
 national origin).
 
 * HateCheck: every value of the ``[SLUR_*]`` placeholders in ``template_placeholders.csv``
-  (18 slurs; 126 values counting plurals, leetspeak and spaced-out spellings), taken as published.
+  (18 slurs in 6 rows: singular, plural, and their leetspeak and spaced-out spellings; 108
+  values), taken as published.
 * Davidson et al.'s refined n-gram lexicon (``refined_ngram_dict.csv``, 178 entries): the entries
   were read by hand and every word or phrase inside them that is a slur or a spelling/plural variant
   of one was recorded as a hash (25 spellings in 17 groups, 7 of which are also HateCheck slurs).
@@ -147,7 +148,8 @@ def mask_handles_and_urls(text: str) -> str:
     -------
     str
         The text with ``@name`` -> ``@USER`` (also right after a word, but not in an e-mail
-        address) and any ``http(s)://``, ``www.`` or ``t.co/`` link, including links cut short as ``http&#8230;``, -> ``[URL]``.
+        address) and any ``http(s)://``, ``www.`` or ``t.co/`` link, including links cut short
+        as ``http&#8230;``, -> ``[URL]``.
         HTML entities are kept as published (Davidson et al. 2017's tweets carry them).
     """
     return _URL_RE.sub(URL, _HANDLE_RE.sub(HANDLE, text))
