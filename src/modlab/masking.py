@@ -6,6 +6,9 @@ HateCheck, Röttger et al. 2021) are shown to learners masked: every user handle
 ``[slur-07]``. The same slur (with its plurals and spelling variants) gets the same token in every
 dataset and on every run, so learners can still count, compare and discuss terms without reading them.
 
+Masking is the default of ``modlab.corpora.load``; ``unmask=True`` is the explicit, documented
+opt-in for who needs the text as published.
+
 The repository never holds a slur in clear text. The clear terms are read at run time from the two
 fetched (checksum-verified) files; the package holds only ``share/masking/slur_tokens.json``, a table
 of sha256 digests of normalised spellings (see :func:`term_hash`) giving each spelling its token number.
@@ -42,8 +45,8 @@ Case-insensitively, as whole words (not preceded or followed by a letter or digi
 * leetspeak as HateCheck spells it (``4``/``@`` for a, ``3`` for e, ``1``/``!`` for i, ``0`` for o,
   ``5``/``$`` for s, ``7`` for t) and elongated letters (a letter repeated);
 * spaced-out spellings, every letter separated by one space, dot, dash, underscore or asterisk
-  (HateCheck's ``*_space_add``); all letters must be separated, so ``it's pic``-style accidents of
-  two words never match;
+  (HateCheck's ``*_space_add``); all letters must be separated, so two ordinary words that happen
+  to spell a term across one space never match;
 * phrases with or without the space or a dash between their words;
 * single-character deletions and adjacent swaps for one-word spellings of 6 letters or more, never
   touching the first letter, and only when the variant is not a common English word (``wordfreq``
@@ -75,9 +78,7 @@ Example
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -345,9 +346,8 @@ def _hatecheck_slur_values(placeholders: Path) -> list[str]:
 
 
 def _lexicon_ngrams(lexicon: Path) -> list[str]:
-    # The published file ends its lines with CR only; normalise before parsing.
-    text = Path(lexicon).read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    return [row["ngram"] for row in csv.DictReader(io.StringIO(text))]
+    # The published file ends its lines with CR only; pandas' parser reads those as line ends.
+    return pd.read_csv(lexicon)["ngram"].tolist()
 
 
 def _sub_ngrams(entry: str) -> Iterable[str]:
