@@ -7,6 +7,9 @@ against a throwaway local HTTP server, and "offline" against a port nothing list
 from __future__ import annotations
 
 import functools
+import os
+import subprocess
+import sys
 import http.server
 import re
 import shutil
@@ -156,7 +159,7 @@ def test_a_damaged_cached_file_is_refused_then_replaced_by_fetch(empty_cache, of
     cached = empty_cache / "fte_nonvoters" / "nonvoters_data.csv"
     cached.write_bytes(cached.read_bytes().replace(b"0.7516", b"9.7516", 1))  # one weight changed
     assert corpora.status("fte_nonvoters") == "damaged"
-    with pytest.raises(corpora.ChecksumMismatch, match="was not used.*modlab data fetch fte_nonvoters"):
+    with pytest.raises(corpora.ChecksumMismatch, match="(?s)was not used.*modlab data fetch fte_nonvoters"):
         corpora.load("fte_nonvoters")
     corpora.fetch("fte_nonvoters", source_dir=CORPORA_SOURCE)
     assert corpora.status("fte_nonvoters") == "present"
@@ -214,3 +217,100 @@ def test_load_returns_a_fresh_copy_each_time():
     first = corpora.load("fte_nonvoters")
     first.loc[first.index[0], "weight"] = -1.0
     assert corpora.load("fte_nonvoters")["weight"].iloc[0] == pytest.approx(0.7516)
+
+
+# --- what a JupyterHub admin or a learner can get wrong (found by a breaker helper) ----------
+
+
+def test_a_read_only_shared_folder_missing_a_file_says_whom_to_ask(tmp_path, monkeypatch):
+    import pooch
+
+    shared = tmp_path / "srv"
+    monkeypatch.setenv(corpora.DATA_DIR_ENV, str(shared))
+    corpora.fetch("fte_masculinity", source_dir=CORPORA_SOURCE)
+
+    def refused(*args, **kwargs):  # what pooch raises for a folder the user cannot write (CI runs as root)
+        raise PermissionError(13, "Permission denied", str(shared / "fte_nonvoters"))
+
+    monkeypatch.setattr(pooch.Pooch, "fetch", refused)
+    assert corpora.load("fte_masculinity").shape == (1615, 97)  # what is there still loads
+    with pytest.raises(corpora.CacheFolderError, match="ask them to run:   modlab data fetch fte_nonvoters") as caught:
+        corpora.load("fte_nonvoters")
+    assert "Permission denied" in str(caught.value) and str(shared) in str(caught.value)
+
+
+def test_a_data_dir_that_is_a_file_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
+    a_file = tmp_path / "afile"
+    a_file.write_text("not a folder")
+    monkeypatch.setenv(corpora.DATA_DIR_ENV, str(a_file))
+    assert corpora.status("fte_nonvoters") == "missing"
+    with pytest.raises(corpora.CacheFolderError, match="cannot be used"):
+        corpora.fetch("fte_nonvoters", source_dir=CORPORA_SOURCE)
+
+
+def test_a_folder_in_place_of_a_file_is_reported_as_damaged_and_kept(empty_cache):
+    (empty_cache / "fte_nonvoters" / "nonvoters_data.csv").mkdir(parents=True)
+    assert corpora.status("fte_nonvoters") == "damaged"
+    with pytest.raises(corpora.ChecksumMismatch, match="found a folder"):
+        corpora.load("fte_nonvoters")
+    with pytest.raises(corpora.ChecksumMismatch, match="found a folder"):
+        corpora.fetch("fte_nonvoters", source_dir=CORPORA_SOURCE)
+
+
+def test_fetched_files_are_readable_by_everyone_whatever_the_umask(empty_cache):
+    old = os.umask(0o077)
+    try:
+        (cached,) = corpora.fetch("fte_nonvoters", source_dir=CORPORA_SOURCE)
+    finally:
+        os.umask(old)
+    assert cached.stat().st_mode & 0o444 == 0o444
+    assert cached.parent.stat().st_mode & 0o555 == 0o555
+
+
+def test_concurrent_fetches_into_one_cache_all_succeed(empty_cache):
+    command = [sys.executable, "-m", "modlab", "data", "fetch", "--all", "--from", str(CORPORA_SOURCE)]
+    for _ in range(3):
+        shutil.rmtree(empty_cache, ignore_errors=True)
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+        results = [(run.wait(timeout=120), run.stderr.read().decode()) for run in runs]
+        assert [code for code, _ in results] == [0, 0, 0, 0], results
+        assert all(corpora.status(name) == "present" for name in corpora.sources())
+        assert not list(empty_cache.rglob("*.part"))
+
+
+def test_fetch_all_goes_on_after_a_failure_and_names_what_was_not_fetched(empty_cache, tmp_path, capsys):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(CORPORA_SOURCE, mirror)
+    (mirror / "hatecheck" / "test_suite_annotations.csv").unlink()
+    assert cli.main(["data", "fetch", "--all", "--from", str(mirror)]) == 2
+    err = capsys.readouterr().err
+    assert "not fetched: hatecheck" in err and "Traceback" not in err
+    assert [corpora.status(s) for s in ("davidson2017", "fte_nonvoters", "fte_masculinity")] == ["present"] * 3
+
+
+def test_unknown_names_get_a_suggestion(capsys):
+    assert cli.main(["data", "fetch", "davidson"]) == 2
+    assert "Did you mean 'davidson2017'" in capsys.readouterr().err
+
+
+def test_masked_text_says_it_needs_both_sources(empty_cache, offline):
+    corpora.fetch("davidson2017", source_dir=CORPORA_SOURCE)
+    corpora._masker.cache_clear()
+    with pytest.raises(corpora.CorpusUnavailable, match="masked text needs the hatecheck and davidson2017 sources"):
+        corpora.load("davidson2017")
+
+
+def test_offline_fetch_keeps_a_damaged_file_flagged_not_deleted(empty_cache, offline):
+    corpora.fetch("fte_nonvoters", source_dir=CORPORA_SOURCE)
+    cached = empty_cache / "fte_nonvoters" / "nonvoters_data.csv"
+    cached.write_bytes(b"damaged")
+    with pytest.raises(corpora.CorpusUnavailable):
+        corpora.fetch("fte_nonvoters")
+    assert corpora.status("fte_nonvoters") == "damaged"
+
+
+def test_in_a_notebook_the_error_shows_as_one_message_not_a_traceback(empty_cache, offline):
+    with pytest.raises(corpora.CorpusUnavailable) as caught:
+        corpora.load("fte_nonvoters")
+    (line,) = caught.value._render_traceback_()
+    assert line.startswith("CorpusUnavailable: the corpus 'fte_nonvoters' is not in the cache")

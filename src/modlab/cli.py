@@ -73,15 +73,20 @@ def _cmd_data(args: argparse.Namespace) -> int:
     if not names:
         print("modlab data fetch: name a corpus (see `modlab data list`) or give --all", file=sys.stderr)
         return 2
-    try:
-        for name in names:
+    failed = []
+    for name in names:  # one failure does not stop the others: say what worked and what did not
+        try:
             fetched = corpora.fetch(name, source_dir=args.source_dir, progressbar=not args.source_dir)
-            print(f"{name}: {len(fetched)} file(s) verified in {corpora.data_dir() / corpora.files_of(name)[0].source}")
-    except KeyError as error:
-        print(f"modlab data fetch: error: {error.args[0]}", file=sys.stderr)
-        return 2
-    except corpora.CorpusError as error:
-        print(f"modlab data fetch: error: {error}", file=sys.stderr)
+        except KeyError as error:
+            print(f"modlab data fetch: error: {error.args[0]}", file=sys.stderr)
+            failed.append(name)
+        except corpora.CorpusError as error:
+            print(f"modlab data fetch: error: {error}", file=sys.stderr)
+            failed.append(name)
+        else:
+            print(f"{name}: {len(fetched)} file(s) verified in {fetched[0].parent}")
+    if failed:
+        print(f"modlab data fetch: not fetched: {', '.join(failed)}", file=sys.stderr)
         return 2
     return 0
 
@@ -148,4 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # `modlab data list | head`: the reader left; nothing to report
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0

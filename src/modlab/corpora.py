@@ -43,6 +43,10 @@ MASKING_SOURCES = ("hatecheck", "davidson2017")
 class CorpusError(RuntimeError):
     """Base class of the errors below."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this instead of printing a traceback: a learner sees the message alone.
+        return [f"{type(self).__name__}: {self}"]
+
 
 class CorpusUnavailable(CorpusError):
     """A corpus is not in the cache and cannot be downloaded (offline, or the server refused)."""
@@ -50,6 +54,10 @@ class CorpusUnavailable(CorpusError):
 
 class ChecksumMismatch(CorpusError):
     """A cached or downloaded file differs from the sha256 in the registry; it is not used."""
+
+
+class CacheFolderError(CorpusError):
+    """The cache folder cannot be used: not writable, not a folder, or a file in it cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,20 @@ def _file(key: str) -> CorpusFile:
     raise KeyError(f"{key!r} is not a registered file; files of {source!r}: {[f.name for f in source_files(source)]}")
 
 
+def _state(local: Path, item: CorpusFile) -> str:
+    """``present``, ``missing``, ``damaged`` (wrong bytes, or not a file) or ``unreadable``."""
+    try:
+        if not local.exists():
+            return "missing"
+        if not local.is_file():
+            return "damaged"
+        return "present" if sha256_of(local) == item.sha256 else "damaged"
+    except PermissionError:
+        return "unreadable"
+    except OSError:  # e.g. MODLAB_DATA_DIR names a file: nothing can be inside it
+        return "missing"
+
+
 def status(name: str) -> str:
     """Say whether a source's (or table's) files are in the cache.
 
@@ -164,21 +186,32 @@ def status(name: str) -> str:
     Returns
     -------
     str
-        ``"present"`` (every file there, checksums match), ``"missing"`` (some file absent) or
-        ``"damaged"`` (some file's sha256 differs from the registry).
+        ``"present"`` (every file there, checksums match), ``"missing"`` (some file absent),
+        ``"damaged"`` (some file's sha256 differs from the registry, or a folder stands in its
+        place) or ``"unreadable"`` (no permission to read some file).
     """
-    states = set()
-    for item in files_of(name):
-        local = data_dir() / item.key
-        states.add("missing" if not local.exists() else "present" if sha256_of(local) == item.sha256 else "damaged")
-    return "damaged" if "damaged" in states else "missing" if "missing" in states else "present"
+    states = {_state(data_dir() / item.key, item) for item in files_of(name)}
+    for worst in ("unreadable", "damaged", "missing"):
+        if worst in states:
+            return worst
+    return "present"
+
+
+def _folder_error(item: CorpusFile, error: OSError) -> CacheFolderError:
+    return CacheFolderError(
+        f"the cache folder {data_dir()} cannot be used for {item.key}: {error.strerror or error} "
+        f"({type(error).__name__}).\n"
+        f"  If it is a shared folder your admin fills, ask them to run:   modlab data fetch {item.source}\n"
+        f"  and to make it readable by everyone; otherwise point {DATA_DIR_ENV} at a folder you can write to."
+    )
 
 
 def _damaged(item: CorpusFile, local: Path) -> ChecksumMismatch:
+    found = f"found {sha256_of(local)[:12]}..." if local.is_file() else "found a folder, not a file"
     return ChecksumMismatch(
         f"{local} does not match the sha256 registered for {item.key} "
-        f"(expected {item.sha256[:12]}..., found {sha256_of(local)[:12]}...), so it was not used. "
-        f"Run `modlab data fetch {item.source}` to replace it with a verified copy."
+        f"(expected {item.sha256[:12]}..., {found}), so it was not used.\n"
+        f"  Run `modlab data fetch {item.source}` to replace it with a verified copy."
     )
 
 
@@ -186,6 +219,7 @@ def _unavailable(item: CorpusFile, reason: str) -> CorpusUnavailable:
     return CorpusUnavailable(
         f"the corpus {item.source!r} is not in the cache ({data_dir()}) and could not be downloaded: {reason}.\n"
         f"  When online, run:   modlab data fetch {item.source}\n"
+        f"  Offline, copy it from a folder that holds it:   modlab data fetch {item.source} --from DIR\n"
         f"  Or point {DATA_DIR_ENV} at a folder that already holds it (for example one your JupyterHub admin filled)."
     )
 
@@ -210,13 +244,19 @@ def path(key: str) -> Path:
         fetch`` replaces it), or a download does.
     CorpusUnavailable
         If the file is absent and cannot be downloaded.
+    CacheFolderError
+        If the cache folder cannot be read or written (a read-only shared folder missing this
+        file, a path that is a file, no permission).
     """
     item = _file(key)
     local = data_dir() / item.key
-    if local.exists():
-        if sha256_of(local) != item.sha256:
-            raise _damaged(item, local)
+    state = _state(local, item)
+    if state == "present":
         return local
+    if state == "damaged":
+        raise _damaged(item, local)
+    if state == "unreadable":
+        raise _folder_error(item, PermissionError(13, "permission denied reading the file"))
     return _download(item)
 
 
@@ -224,12 +264,13 @@ def _download(item: CorpusFile, progressbar: bool = False) -> Path:
     import pooch
     import requests
 
+    pooch.get_logger().setLevel("WARNING")  # our messages say what happens; pooch's add a URL line
     fetcher = pooch.create(
         path=data_dir(), base_url="", registry={item.key: f"sha256:{item.sha256}"}, urls={item.key: item.url}
     )
     downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=60)
     try:
-        return Path(fetcher.fetch(item.key, downloader=downloader))
+        local = Path(fetcher.fetch(item.key, downloader=downloader))
     except requests.exceptions.RequestException as error:
         reason = str(error)
         if isinstance(error, requests.exceptions.ConnectionError):
@@ -239,12 +280,40 @@ def _download(item: CorpusFile, progressbar: bool = False) -> Path:
         if "hash" not in str(error).lower():
             raise
         raise ChecksumMismatch(f"the download of {item.key} from {item.url} does not match its registered sha256; it was discarded. {error}") from None
+    except OSError as error:  # pooch cannot create or write the folder
+        raise _folder_error(item, error) from None
+    _share(local)
+    return local
+
+
+def _share(local: Path) -> None:
+    """Make a fetched file and its folder readable by everyone (an admin's umask may be 077)."""
+    try:
+        local.chmod(local.stat().st_mode | 0o444)
+        local.parent.chmod(local.parent.stat().st_mode | 0o555)
+    except OSError:
+        pass  # not ours to change (someone else's folder): reading still works for us
+
+
+def _source_of(name: str) -> str:
+    reg = registry()
+    if name in reg["tables"]:
+        return reg["tables"][name]["source"]
+    if name in reg["sources"]:
+        return name
+    import difflib
+
+    known = sorted(set(reg["sources"]) | set(reg["tables"]))
+    close = difflib.get_close_matches(name, known, n=2, cutoff=0.5)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise KeyError(f"unknown corpus {name!r}.{hint} Known: {', '.join(known)} (see `modlab data list`).")
 
 
 def fetch(name: str, *, source_dir: str | Path | None = None, progressbar: bool = False) -> list[Path]:
     """Fill the cache with a source's files (or a table's source), verified by sha256.
 
-    Files already present and verified are kept; damaged ones are replaced.
+    Files already present and verified are kept; a damaged one stays in place (unused) until a
+    verified copy replaces it.
 
     Parameters
     ----------
@@ -259,40 +328,55 @@ def fetch(name: str, *, source_dir: str | Path | None = None, progressbar: bool 
     Returns
     -------
     list of Path
-        The cached files.
+        The cached files, readable by everyone (so a shared folder works whatever the admin's umask).
 
     Raises
     ------
+    KeyError
+        For an unknown name (the message suggests close ones).
     CorpusUnavailable
         If a file is neither cached nor obtainable (offline; absent from ``source_dir``).
     ChecksumMismatch
         If a downloaded or copied file differs from the registry (it is not kept).
+    CacheFolderError
+        If the cache folder cannot be written.
     """
-    if name in registry()["tables"]:
-        name = registry()["tables"][name]["source"]
     done = []
-    for item in source_files(name):
+    for item in source_files(_source_of(name)):
         local = data_dir() / item.key
-        if local.exists() and sha256_of(local) == item.sha256:
+        state = _state(local, item)
+        if state == "present":
             done.append(local)
+        elif state == "damaged" and not local.is_file():
+            raise _damaged(item, local)  # a folder in its place: not ours to delete
         elif source_dir is not None:
-            done.append(_copy(item, Path(source_dir) / item.key, local))
+            done.append(_copy(item, Path(source_dir).expanduser() / item.key, local))
         else:
-            if local.exists():
-                local.unlink()  # damaged: pooch would re-download anyway; never leave it to be used
             done.append(_download(item, progressbar))
     return done
 
 
 def _copy(item: CorpusFile, origin: Path, local: Path) -> Path:
-    if not origin.exists():
+    import tempfile
+
+    if not origin.is_file():
         raise _unavailable(item, f"{origin} does not exist")
     if sha256_of(origin) != item.sha256:
         raise ChecksumMismatch(f"{origin} does not match the sha256 registered for {item.key}; it was not copied.")
-    local.parent.mkdir(parents=True, exist_ok=True)
-    partial = local.with_name(local.name + ".part")
-    shutil.copyfile(origin, partial)
-    partial.replace(local)  # atomic: a reader never sees half a file
+    try:
+        local.parent.mkdir(parents=True, exist_ok=True)
+        # A unique partial file, then an atomic rename: concurrent fetches never see half a file.
+        handle, partial = tempfile.mkstemp(dir=local.parent, prefix=f".{local.name}.", suffix=".part")
+        os.close(handle)
+        try:
+            shutil.copyfile(origin, partial)
+            os.replace(partial, local)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
+    except OSError as error:
+        raise _folder_error(item, error) from None
+    _share(local)
     return local
 
 
@@ -313,10 +397,17 @@ def masker():
 
     Raises
     ------
-    CorpusUnavailable, ChecksumMismatch
-        If the HateCheck or Davidson files it reads are unavailable (see :func:`path`).
+    CorpusUnavailable, ChecksumMismatch, CacheFolderError
+        If the HateCheck or Davidson files it reads are unavailable (see :func:`path`); the
+        message says that masked text needs both sources.
     """
-    return _masker(data_dir())
+    try:
+        return _masker(data_dir())
+    except CorpusError as error:
+        raise type(error)(
+            f"masked text needs the {' and '.join(MASKING_SOURCES)} sources (the list of slurs comes from both), "
+            f"and one is not usable: {error}"
+        ) from None
 
 
 def load(name: str, *, unmask: bool = False) -> pd.DataFrame:
