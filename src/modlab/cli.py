@@ -73,7 +73,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
     if not names:
         print("modlab data fetch: name a corpus (see `modlab data list`) or give --all", file=sys.stderr)
         return 2
-    failed = []
+    failed, last_reason = [], None
     for name in names:  # one failure does not stop the others: say what worked and what did not
         try:
             fetched = corpora.fetch(name, source_dir=args.source_dir, progressbar=not args.source_dir)
@@ -81,7 +81,13 @@ def _cmd_data(args: argparse.Namespace) -> int:
             print(f"modlab data fetch: error: {error.args[0]}", file=sys.stderr)
             failed.append(name)
         except corpora.CorpusError as error:
-            print(f"modlab data fetch: error: {error}", file=sys.stderr)
+            # Offline, every source fails the same way: give the advice once, then one line each.
+            reason = str(error).splitlines()[0].partition(": ")[2]
+            if failed and reason == last_reason:
+                print(f"modlab data fetch: {name}: not fetched either (same reason)", file=sys.stderr)
+            else:
+                print(f"modlab data fetch: error: {error}", file=sys.stderr)
+            last_reason = reason
             failed.append(name)
         else:
             print(f"{name}: {len(fetched)} file(s) verified in {fetched[0].parent}")
