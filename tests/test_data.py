@@ -13,11 +13,11 @@ IGNORED = {data.CATALOG_FILE, "README.md"}
 def test_catalog_covers_every_file_and_every_entry_has_a_file():
     entries = data.catalog_entries()
     files = {p.name for p in data.DATASETS_DIR.iterdir() if p.is_file() and p.name not in IGNORED}
-    listed = {entry["file"] for entry in entries.values()}
+    listed = {entry["file"] for entry in entries.values() if not entry.get("fetched")}
     assert files == listed, f"not catalogued: {sorted(files - listed)}; missing files: {sorted(listed - files)}"
 
 
-@pytest.mark.parametrize("name", sorted(data.catalog_entries()))
+@pytest.mark.parametrize("name", sorted(n for n, e in data.catalog_entries().items() if not e.get("fetched")))
 def test_entry_is_complete_and_checksum_matches(name):
     entry = data.catalog_entries()[name]
     for key in ("file", "title", "description", "kind", "source", "date", "license", "confidence", "sha256", "columns"):

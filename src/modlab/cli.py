@@ -53,6 +53,39 @@ def _cmd_present(args: argparse.Namespace) -> int:
         return 2
 
 
+def _cmd_data(args: argparse.Namespace) -> int:
+    from modlab import corpora
+
+    if args.data_command == "list":
+        print(f"Cache folder: {corpora.data_dir()}  (set {corpora.DATA_DIR_ENV} to use another)")
+        rows = []
+        for table in corpora.tables():
+            spec = corpora.registry()["tables"][table]
+            source = corpora.registry()["sources"][spec["source"]]
+            rows.append((table, spec["source"], source["license"], corpora.status(table)))
+        widths = [max(len(row[i]) for row in rows + [("table", "source", "license", "status")]) for i in range(4)]
+        for row in [("table", "source", "license", "status")] + rows:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if any(row[3] != "present" for row in rows):
+            print("Fetch what is missing with: modlab data fetch --all")
+        return 0
+    names = corpora.sources() if args.all else args.names
+    if not names:
+        print("modlab data fetch: name a corpus (see `modlab data list`) or give --all", file=sys.stderr)
+        return 2
+    try:
+        for name in names:
+            fetched = corpora.fetch(name, source_dir=args.source_dir, progressbar=not args.source_dir)
+            print(f"{name}: {len(fetched)} file(s) verified in {corpora.data_dir() / corpora.files_of(name)[0].source}")
+    except KeyError as error:
+        print(f"modlab data fetch: error: {error.args[0]}", file=sys.stderr)
+        return 2
+    except corpora.CorpusError as error:
+        print(f"modlab data fetch: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one subparser per subcommand."""
     parser = argparse.ArgumentParser(prog="modlab", description="modlab teaching kit tools")
@@ -77,6 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
     present.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8866)")
     present.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     present.set_defaults(handler=_cmd_present)
+
+    data = commands.add_parser(
+        "data",
+        help="list or fetch the real corpora the lessons use",
+        description="Real corpora are downloaded from their original repositories at pinned commits, verified by "
+        "sha256 and kept in a cache folder ($MODLAB_DATA_DIR, or your user cache).",
+    )
+    data_commands = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    data_commands.add_parser("list", help="each corpus table, its source, license and whether it is in the cache")
+    fetch = data_commands.add_parser("fetch", help="download corpora into the cache (verified by sha256)")
+    fetch.add_argument("names", nargs="*", metavar="NAME", help="source or table names (see `modlab data list`)")
+    fetch.add_argument("--all", action="store_true", help="every registered corpus")
+    fetch.add_argument(
+        "--from", dest="source_dir", metavar="DIR",
+        help="copy from a local folder laid out like the cache (<source>/<file>) instead of downloading",
+    )
+    data.set_defaults(handler=_cmd_data)
     return parser
 
 

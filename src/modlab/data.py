@@ -101,10 +101,11 @@ def catalog(folder: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by dataset name; columns ``file, title, kind, date, license, source, confidence``.
+        Indexed by dataset name; columns ``file, fetched, title, kind, date, license, source, confidence``
+        (``fetched`` is True for real corpora downloaded on first use, whose ``file`` is empty).
     """
     rows = {
-        name: {key: entry.get(key, "") for key in ("file", "title", "kind", "date", "license", "source", "confidence")}
+        name: {key: entry.get(key, "") for key in ("file", "fetched", "title", "kind", "date", "license", "source", "confidence")}
         for name, entry in catalog_entries(folder).items()
     }
     frame = pd.DataFrame.from_dict(rows, orient="index")
@@ -204,8 +205,13 @@ def load(name: str, folder: str | Path | None = None) -> pd.DataFrame:
         ``frame.attrs`` holds ``name, title, kind, source, license, date,
         confidence`` and ``units`` (column -> unit), so the citation travels with the data.
 
+    Entries marked ``fetched = true`` are real corpora not kept in the repository: they are
+    returned by :func:`modlab.corpora.load` (downloaded on first use, verified, text masked).
+
     Raises
     ------
+    modlab.corpora.CorpusUnavailable
+        For a fetched corpus that is not cached and cannot be downloaded.
     DatasetError
         If ``name`` is unknown, its catalog entry lacks ``file``, ``sha256`` or ``columns``,
         the file is missing, its sha256 differs from the catalog, it is not a readable
@@ -214,6 +220,10 @@ def load(name: str, folder: str | Path | None = None) -> pd.DataFrame:
     """
     folder_path = Path(folder) if folder else DATASETS_DIR
     entry = info(name, folder_path)
+    if entry.get("fetched"):  # a real corpus kept out of the repo: fetched, verified and masked by modlab.corpora
+        from modlab import corpora
+
+        return corpora.load(name)
     lacking = [key for key in ("file", "sha256", "columns") if key not in entry]
     if lacking:
         raise DatasetError(f"dataset {name!r}: its catalog entry has no {', '.join(lacking)}.")
