@@ -221,7 +221,7 @@ q8 = NumberQuestion(
         "In masc_men the column 'education' has the level 'college degree or more'.",
         "Weighted share = masc_men.loc[masc_men['education'] == 'college degree or more', 'weight'].sum() / masc_men['weight'].sum().",
     ],
-    praise="the weights halve the graduates' share: the opt-in respondents were far more educated than American men.",
+    praise="the weights more than halve the graduates' share: the opt-in respondents were far more educated than American men.",
 )
 
 #: The auto-checked questions in lesson order.
