@@ -201,7 +201,7 @@ class WeightingExplorer(widgets.VBox):
         self.n = n
         self.seed = seed
         self.controls = {
-            "opinion_ratio": self._slider("Within each age x sex cell: supporters' chance to answer (\u00d7 opponents')",
+            "opinion_ratio": self._slider("Supporters' chance to answer, within cells (\u00d7 opponents')",
                                           opinion_ratio, 0.25, 4.0, 0.05, ".2f"),
             "bot_share": self._slider("Share of respondents that are bots (%)", bot_share, 0.0, 0.3, 0.01, ".0%"),
             "bot_yes_share": self._slider("Share of bots answering 'in favour' (%)", bot_yes_share, 0.0, 1.0, 0.05, ".0%"),
