@@ -91,10 +91,15 @@ def estimates(poll) -> dict[str, dict[str, float]]:
     for _, key in METHODS:
         w = method_weights(poll, key)
         estimate = weighting.weighted_share(poll["in_favour"], w)
-        try:
-            humans_only = weighting.weighted_share(humans["in_favour"], method_weights(humans, key)) if len(humans) else float("nan")
-        except ValueError:  # a cell with no human respondent
+        if len(humans) == len(poll):  # no bots: nothing to recompute
+            humans_only = estimate
+        elif len(humans) == 0:
             humans_only = float("nan")
+        else:
+            try:
+                humans_only = weighting.weighted_share(humans["in_favour"], method_weights(humans, key))
+            except ValueError:  # a cell with no human respondent
+                humans_only = float("nan")
         result[key] = {
             "estimate": estimate,
             "bias": estimate - truth,
