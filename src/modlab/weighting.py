@@ -15,33 +15,38 @@ respondents), so a weight of 3 means "counts as three respondents".
 
 Which raking library, and why
 -----------------------------
-Measured on 2026-11-29 (Python 3.11, a fresh venv per library: ``pip install`` of the
-library alone; "added to modlab" is what ``pip install --dry-run`` would add to modlab's
-own environment; import time includes pandas; "agrees with hand IPF" is the largest
-difference from a hand-written IPF on a 3 x 2 sample, weights scaled to mean 1):
+Measured on 2026-11-29 (Python 3.11): "fresh venv" is the size of a new virtual environment
+after ``pip install`` of the library alone (numpy and pandas included); "adds to modlab's
+environment" is what ``pip install --dry-run`` would add to or change in modlab's own
+environment; "import" is the library's import time in a fresh interpreter, including what
+it imports (pandas, or polars for svy); "vs hand IPF" is the largest difference from a
+hand-written IPF on a 3 x 2 sample of 100, weights scaled to mean 1 (the same check as
+``tests/test_weighting.py``):
 
-============  =======  ===========  ============  =====================================  ======  =========  ==========
-library       version  released     venv size     added to modlab                        import  vs hand    input
-============  =======  ===========  ============  =====================================  ======  =========  ==========
-weightipy     0.4.2    2026-02      308 MB        3 pkgs: weightipy, decorator, watchdog 0.36 s  2e-15      pandas
-svy           0.35     2026-10      618 MB        7 pkgs incl. polars, pyarrow, Rust ext 0.31 s  3e-15      polars
-samplics      0.6.1    2026-09      731 MB        9 pkgs incl. polars, pyarrow, statsm.  1.6 s   9e-16      numpy
-balance       0.23     2026-08      658 MB        13 pkgs incl. plotly; pins numpy<2     1.4 s   3e-11 (a)  pandas
-ipfn          1.4.4    2021         160 MB        1 pkg                                  0.7 s   3e-11 (b)  pandas
-============  =======  ===========  ============  =====================================  ======  =========  ==========
+=========  =======  ========  ==========  =================================================  ======  ===========  ======
+library    version  released  fresh venv  adds to modlab's environment                       import  vs hand IPF  input
+=========  =======  ========  ==========  =================================================  ======  ===========  ======
+weightipy  0.4.2    2026-02   308 MB      3 pkgs: weightipy, decorator, watchdog             0.36 s  2e-15        pandas
+svy        0.35     2026-10   618 MB      7 pkgs incl. polars, pyarrow, a Rust core          0.31 s  3e-15        polars
+samplics   0.6.1    2026-09   731 MB      9 pkgs incl. polars, pyarrow, statsmodels          1.6 s   9e-16        numpy
+balance    0.23     2026-08   658 MB      13 pkgs; downgrades numpy, pandas, scipy, sklearn  1.4 s   3e-11 (a)    pandas
+ipfn       1.4.4    2021      160 MB      1 pkg                                              0.7 s   3e-11 (b)    pandas
+=========  =======  ========  ==========  =================================================  ======  ===========  ======
 
 (a) balance rakes with ipfn internally and wants a *target sample of people*, not margins.
 (b) ipfn is unmaintained since 2021 and fails on integer counts with current pandas
 ("Invalid value ... for dtype int64") unless the counts are cast to float first.
 samplics announces on import that it "is archived and no longer maintained" (use svy).
 
-We chose **weightipy**: maintained, the smallest addition to the kit (its only new
-dependencies are two small packages), a pandas data frame plus a dict of margins as input
-(what a learner already holds), and exact agreement with hand IPF. svy is the strongest
+We chose **weightipy**: maintained, the smallest addition of the maintained options (two
+small packages besides itself), a pandas data frame plus a dict of margins as input (what a
+learner already holds), and agreement with hand IPF to rounding error. svy is the strongest
 alternative (strict errors, actively developed) but works on polars frames and would add
-polars and pyarrow for one function. weightipy's own defaults are loose (it stops when an
-iteration improves by less than 1%) and it prints rather than raises; the wrapper
-therefore iterates to machine precision, checks every margin itself and raises on failure.
+polars and pyarrow for one function; ipfn is lighter but unmaintained. weightipy's own
+defaults are loose (it stops once a sweep improves by less than 1%), it prints rather than
+raises, and it quietly turns weights of 0 into 1; so the wrapper iterates to machine
+precision, refuses levels without respondents or targets, checks every margin itself to
+1e-9 and raises on failure.
 
 Sources
 -------
