@@ -16,14 +16,13 @@ import pytest
 
 #: The repository root (the folder holding pyproject.toml).
 REPO_ROOT = Path(__file__).resolve().parents[1]
-#: Where the test suite's corpus copies come from (laid out <source>/<file>, as the cache is).
-CORPORA_SOURCE = Path(os.environ.get("MODLAB_CORPORA_SOURCE", REPO_ROOT.parent / "shared" / "data"))
 
 
 def _fill_test_corpora() -> None:
     if os.environ.get("MODLAB_DATA_DIR"):
         return
     os.environ["MODLAB_DATA_DIR"] = str(REPO_ROOT / ".test-corpora")
+    from corpus_files import CORPORA_SOURCE
     from modlab import corpora
 
     try:

@@ -7,9 +7,15 @@ that needs a corpus runs for real).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from modlab import corpora
+
+#: The repository root (the folder holding pyproject.toml).
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Where the test suite's corpus copies come from (laid out <source>/<file>, as the cache is).
+CORPORA_SOURCE = Path(os.environ.get("MODLAB_CORPORA_SOURCE", REPO_ROOT.parent / "shared" / "data"))
 
 
 def corpus_file(source: str, name: str) -> Path:

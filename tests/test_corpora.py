@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from conftest import CORPORA_SOURCE
+from corpus_files import CORPORA_SOURCE
 from modlab import cli, corpora, data
 
 

