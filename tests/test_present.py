@@ -32,7 +32,7 @@ def test_find_lesson_accepts_number_name_and_paths(given):
     assert present.find_lesson(given) == SOLUTION_03.resolve()
 
 
-@pytest.mark.parametrize("given", ["99", "amnesty", "", "04_weighting"])
+@pytest.mark.parametrize("given", ["99", "amnesty", "", "42_no_such_lesson"])
 def test_find_lesson_names_the_lessons_there_are(given):
     with pytest.raises(present.PresentError) as error:
         present.find_lesson(given)
