@@ -33,6 +33,11 @@ def conda_requirements(path: Path = ROOT / "environment.yml") -> tuple[dict[str,
     for item in env["dependencies"]:
         if isinstance(item, dict):
             pip += item["pip"]
+            # packages not on conda-forge are installed by pip inside the conda environment
+            for line in item["pip"]:
+                if not line.startswith("-"):
+                    name, bound = _split(line)
+                    conda[name] = bound
             continue
         name, bound = _split(item)
         if name in ("python", "pip"):
