@@ -14,11 +14,12 @@ PRESENT_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 
-.PHONY: lab present test chromium release check-release bench clean help
+.PHONY: lab present data test chromium release check-release bench clean help
 
 help:
 	@echo "make lab       open JupyterLab on the lessons (installs on first use)"
 	@echo "make present   show a lesson for a projector: text, figures, explorers, no code (LESSON=03)"
+	@echo "make data      download the real corpora the lessons use into the cache (modlab data fetch --all)"
 	@echo "make test      run the test suite (installs Debian's chromium for the browser tests if missing)"
 	@echo "make release   regenerate lessons/ from solutions/"
 	@echo "make bench     time notebooks, widgets and import (prints a table)"
@@ -38,6 +39,9 @@ lab: $(STAMP)
 
 present: $(STAMP)
 	$(BIN)/modlab present $(LESSON) $(PRESENT_ARGS)
+
+data: $(STAMP)
+	$(BIN)/modlab data fetch --all
 
 # Installs chromium with apt when missing (as root, or with password-less sudo). Elsewhere it says
 # what to do; the browser tests then fail with the same advice unless MODLAB_SKIP_BROWSER=1.

@@ -192,3 +192,25 @@ def test_unknown_names_list_the_known_ones():
     with pytest.raises(KeyError, match="hatecheck_cases"):
         corpora.load("hatecheck")  # a source, not a table
     assert cli.main(["data", "fetch", "nope"]) == 2
+
+
+def test_text_tables_load_masked_by_default_and_unmask_is_an_explicit_opt_in():
+    masker = corpora.masker()
+    for table, column in [("davidson2017", "tweet"), ("hatecheck_cases", "test_case"), ("davidson2017_lexicon", "ngram")]:
+        masked, clear = corpora.load(table), corpora.load(table, unmask=True)
+        assert masked.attrs["masked"] is True and clear.attrs["masked"] is False
+        changed = masked[column] != clear[column]
+        assert changed.sum() > 10, table  # slurs (and handles, URLs) were replaced
+        assert masked[column].str.contains(r"\[slur-\d\d\]").sum() > 10, table
+        # nothing left that the masker would still change
+        assert (masked[column].map(masker.mask_slurs) == masked[column]).all(), table
+    tweets = corpora.load("davidson2017")
+    assert not tweets["tweet"].str.contains(r"(?<![\w])@(?!USER\b)\w", regex=True).any()  # handles -> @USER only
+    assert tweets["tweet"].str.contains("@USER", regex=False).sum() > 10_000
+    assert not tweets["tweet"].str.contains(r"https?://\S", regex=True).any()
+
+
+def test_load_returns_a_fresh_copy_each_time():
+    first = corpora.load("fte_nonvoters")
+    first.loc[first.index[0], "weight"] = -1.0
+    assert corpora.load("fte_nonvoters")["weight"].iloc[0] == pytest.approx(0.7516)

@@ -23,10 +23,12 @@ Times and peak kernel memory are printed in a summary at the end of the session.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from modlab import corpora
 from modlab.notebook_runner import error_outputs, execute_notebook, feedback_outputs, warning_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +42,7 @@ CELL_TIMEOUT_S = 60
 WALL_LIMIT_S = 120
 
 pytestmark = pytest.mark.notebooks
+TOKEN = re.compile(r"\[slur-\d+\]")
 
 
 def _is_check_cell(cell) -> bool:
@@ -63,7 +66,36 @@ def _run(path: Path, kind: str, timings: list, record_property) -> tuple[object,
         problems.append(f"took {seconds:.1f} s, over the {WALL_LIMIT_S} s bound (a stall, or far too slow)")
     problems += [f"cell {index}: {ename}: {evalue}" for index, ename, evalue in error_outputs(nb)]
     problems += [f"cell {index}: warning in output: {line}" for index, line in warning_outputs(nb)]
+    problems += clear_slurs_in_outputs(nb)
     return nb, problems
+
+
+def _output_texts(output) -> list[str]:
+    if output.get("output_type") == "stream":
+        return [output.get("text", "")]
+    data = output.get("data", {})
+    texts = [data.get(kind, "") for kind in ("text/plain", "text/html", "text/markdown", "text/latex")]
+    texts += [output.get("evalue", ""), *output.get("traceback", [])]
+    return ["".join(t) if isinstance(t, list) else str(t) for t in texts if t]
+
+
+def clear_slurs_in_outputs(nb) -> list[str]:
+    """Every output (text, tables, HTML, errors) of an executed notebook must be masked.
+
+    The slurs and their variants are the masker's own (built at run time from the fetched
+    lexicons): if masking an output would change it, a term is there in clear. Reports the
+    cell and the token, never the term.
+    """
+    masker = corpora.masker()
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            for text in _output_texts(output):
+                masked = masker.mask_slurs(text)
+                if masked != text:
+                    tokens = sorted(set(TOKEN.findall(masked)) - set(TOKEN.findall(text))) or ["a token already shown"]
+                    problems.append(f"cell {index}: a slur in clear text in an output (masked it would read {', '.join(tokens)})")
+    return problems
 
 
 @pytest.fixture(scope="session")
@@ -124,3 +156,21 @@ def test_lesson_notebook_runs_with_placeholders(path, notebook_timings, record_p
         elif any(word != "Not attempted" for word in words):
             problems.append(f"cell {index}: check cell with untouched placeholders says {words}, expected 'Not attempted'")
     assert not problems, f"{path.relative_to(ROOT)}:\n  " + "\n  ".join(problems)
+
+
+def test_output_scan_catches_a_clear_slur_but_not_a_token():
+    """The scan above can fail: plant a term (read at run time, never written here) in fake outputs."""
+    import nbformat
+
+    from corpus_files import corpus_file
+    from modlab import masking
+
+    terms = masking.clear_terms(corpus_file("hatecheck", "template_placeholders.csv"), corpus_file("davidson2017", "refined_ngram_dict.csv"))
+    number, spelling = 5, terms[5][0]
+    nb = nbformat.v4.new_notebook()
+    clean = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", name="stdout", text=f"masked: {masking.token(number)}\n")])
+    leaky = nbformat.v4.new_code_cell(
+        outputs=[nbformat.v4.new_output("execute_result", data={"text/html": f"<td>they said {spelling.title()}s</td>"}, execution_count=1)]
+    )
+    nb.cells = [clean, leaky]
+    assert clear_slurs_in_outputs(nb) == [f"cell 1: a slur in clear text in an output (masked it would read {masking.token(number)})"]

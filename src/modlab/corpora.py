@@ -349,9 +349,16 @@ def load(name: str, *, unmask: bool = False) -> pd.DataFrame:
     CorpusUnavailable, ChecksumMismatch
         See :func:`path`. Masked text also needs the ``hatecheck`` and ``davidson2017`` sources.
     """
-    reg = registry()
-    if name not in reg["tables"]:
+    if name not in registry()["tables"]:
         raise KeyError(f"unknown corpus table {name!r}; tables: {', '.join(tables())}")
+    return _load(name, unmask, data_dir()).copy()  # a copy: a lesson may change its frame freely
+
+
+@lru_cache(maxsize=16)
+def _load(name: str, unmask: bool, cache: Path) -> pd.DataFrame:
+    # Masking Davidson's tweets takes ~1.5 s: do it once per kernel. The checksum is verified
+    # on the first load; a file damaged afterwards in the same kernel goes unnoticed until restart.
+    reg = registry()
     table = reg["tables"][name]
     source = reg["sources"][table["source"]]
     (item,) = files_of(name)

@@ -1,0 +1,333 @@
+"""Tests for modlab.masking.
+
+Unit tests use invented stand-in terms ("blorp", "zindle", ...). The tests on the real corpora read
+the fetched files (tests/corpus_files.py) and never print a clear term: failures name tokens, row
+numbers or hashes instead.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pandas as pd
+import pytest
+import wordfreq
+
+from corpus_files import corpus_file
+from modlab import masking
+from modlab.masking import HANDLE, URL, Masker, mask_handles_and_urls, token
+
+# --- handles and URLs -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("RT @some_name99: hello", f"RT {HANDLE}: hello"),
+        ("&#8220;@Name: hi&#8221;", f"&#8220;{HANDLE}: hi&#8221;"),
+        ("write to me@example.org", "write to me@example.org"),  # e-mail, not a handle
+        ("stupid word@Some Name", f"stupid word{HANDLE} Name"),  # glued handles occur in the tweets
+        ("thanks @name.", f"thanks {HANDLE}."),
+        ("RT @@name: two at signs", f"RT {HANDLE}: two at signs"),  # seen twice in the tweets
+        ("shit...http://youtu.be/x", f"shit...{URL}"),
+        ("look http://t.co/AbC123", f"look {URL}"),
+        ("see https://t.co/XyZ&#8221;&#128514;", f"see {URL}&#8221;&#128514;"),  # entities survive
+        ('quoted http://t.co/q1"', f'quoted {URL}"'),
+        ("cut short http&#8230;", f"cut short {URL}&#8230;"),
+        ("www.example.org/page?x=1 end", f"{URL} end"),
+        ("bare t.co/abc", f"bare {URL}"),
+        ("the http protocol &amp; more", "the http protocol &amp; more"),
+    ],
+)
+def test_mask_handles_and_urls(text, expected):
+    assert mask_handles_and_urls(text) == expected
+
+
+# --- slur matching with stand-in terms ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def m() -> Masker:
+    return Masker(
+        {
+            3: ["blorp", "blorps"],
+            12: ["zindle"],
+            5: ["flurpy"],
+            7: ["klash"],
+            9: ["grump toad"],
+            14: ["plantq"],
+            2: ["ween"],
+        }
+    )
+
+
+def test_token_format():
+    assert token(7) == "[slur-07]"
+    assert token(28) == "[slur-28]"
+    assert token(123) == "[slur-123]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a blorp here", "a [slur-03] here"),
+        ("BLORP! Blorp? bLoRp.", "[slur-03]! [slur-03]? [slur-03]."),  # case
+        ("#blorp and (blorp) and blorp_x", "#[slur-03] and ([slur-03]) and [slur-03]_x"),
+        ("blorpington ablorp blorp2 2blorp", "blorpington ablorp blorp2 2blorp"),  # inside words
+        ("blorps blorp's blorpz", "[slur-03] [slur-03] [slur-03]"),  # plurals, possessive
+        ("blorpes", "blorpes"),  # "-es" only after s/x/z/ch/sh
+        ("klash klashes", "[slur-07] [slur-07]"),
+        ("flurpy flurpies flurpys", "[slur-05] [slur-05] [slur-05]"),
+        ("bl0rp bl0rps 8lorp", "[slur-03] [slur-03] 8lorp"),  # HateCheck-style leet
+        ("z1ndle z!ndle zind1e", "[slur-12] [slur-12] zind1e"),  # 1 stands for i, not l
+        ("blooorp blorrrps", "[slur-03] [slur-03]"),  # elongated letters
+        ("b l o r p, b l o r p s, b.l.o.r.p, f l u r p i e s", "[slur-03], [slur-03], [slur-03], [slur-05]"),
+        ("bl orp b lorp blo rp", "bl orp b lorp blo rp"),  # spaced-out means every letter
+        ("grump toad grumptoad grump-toad grump toads", "[slur-09] [slur-09] [slur-09] [slur-09]"),
+        ("g r u m p t o a d", "[slur-09]"),  # HateCheck spaces out phrases letter by letter
+        ("a grump and a toad", "a grump and a toad"),
+    ],
+)
+def test_mask_slurs(m, text, expected):
+    assert m.mask_slurs(text) == expected
+
+
+def test_deletion_and_swap_variants_only_for_long_terms(m):
+    assert m.mask_slurs("zinle zidnle zindl") == "[slur-12] [slur-12] [slur-12]"
+    assert m.mask_slurs("indle") == "indle"  # the first letter is never deleted
+    assert m.mask_slurs("blrp bolrp") == "blrp bolrp"  # 5 letters: too short for edit variants
+    # A variant that is a common English word is not generated: "plantq" minus "q".
+    assert m.mask_slurs("plntq plant") == "[slur-14] plant"
+
+
+def test_glued_to_a_common_word_as_hatecheck_deletes_spaces(m):
+    assert m.mask_slurs("Too manyblorps in this country.") == "Too many[slur-03] in this country."
+    assert m.mask_slurs("Typical blorpbehaviour.") == "Typical [slur-03]behaviour."
+    assert m.mask_slurs("blorpzindle") == "[slur-03][slur-12]"  # two terms glued
+    assert m.mask_slurs("blorpxq qxblorp") == "blorpxq qxblorp"  # the rest is not a word
+    # An English word that merely ends in a term keeps its letters, though "bet" is a word too.
+    assert m.mask_slurs("between ween") == "between [slur-02]"
+
+
+def test_mask_does_handles_urls_then_slurs(m):
+    assert m.mask("RT @blorpfan: blorp http://t.co/blorp") == f"RT {HANDLE}: [slur-03] {URL}"
+    assert m.tokens_found("zindle, then blorps and zindle") == ["[slur-12]", "[slur-03]", "[slur-12]"]
+
+
+def test_tokens_stable_whatever_the_order_of_groups():
+    a = Masker({3: ["blorp"], 12: ["zindle"]})
+    b = Masker({12: ["ZINDLE "], 3: ["Blorp"]})
+    text = "blorp zindle bl0rps z i n d l e"
+    assert a.mask(text) == b.mask(text) == "[slur-03] [slur-12] [slur-03] [slur-12]"
+
+
+def test_ordinary_text_untouched(m):
+    text = (
+        "Between the mountains, the toad and the grumpy plant watched many people walk by; "
+        "typical behaviour, said the clash of blorp-free weather."
+    )
+    assert m.mask(text) == text.replace("blorp-free", "[slur-03]-free")
+
+
+def test_mask_series_keeps_index_name_and_missing(m):
+    s = pd.Series(["a blorp", None, "@x hi"], index=[10, 20, 30], name="tweet")
+    out = m.mask_series(s)
+    assert out.tolist()[0] == "a [slur-03]" and pd.isna(out.tolist()[1]) and out.tolist()[2] == f"{HANDLE} hi"
+    assert list(out.index) == [10, 20, 30] and out.name == "tweet"
+
+
+def test_term_hash_normalises():
+    assert masking.term_hash(" Blorp  Toad ") == masking.term_hash("blorp toad")
+    assert len(masking.term_hash("blorp")) == 64
+
+
+# --- the real corpora ---------------------------------------------------------------------------
+# Rule for these tests: assert on numbers, booleans and tokens computed beforehand, never on an
+# expression holding clear text, so that pytest's failure report cannot show a term. The clear
+# spellings travel in masking.ClearTerms, whose repr hides them.
+
+
+@pytest.fixture(scope="module")
+def files():
+    return {
+        "placeholders": corpus_file("hatecheck", "template_placeholders.csv"),
+        "lexicon": corpus_file("davidson2017", "refined_ngram_dict.csv"),
+        "cases": corpus_file("hatecheck", "test_suite_cases.csv"),
+        "tweets": corpus_file("davidson2017", "labeled_data.csv"),
+    }
+
+
+@pytest.fixture(scope="module")
+def terms(files) -> masking.ClearTerms:
+    return masking.clear_terms(files["placeholders"], files["lexicon"])
+
+
+@pytest.fixture(scope="module")
+def real(files) -> Masker:
+    return masking.build_masker(files["placeholders"], files["lexicon"])
+
+
+def scanner(terms) -> tuple[re.Pattern[str], dict[str, int]]:
+    """Whole-word, case-insensitive regex of every runtime spelling, and spelling -> token number."""
+    number = {s: n for n, spellings in terms.items() for s in spellings}
+    alts = "|".join(re.escape(s) for s in sorted(number, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alts})(?![^\W_])", re.IGNORECASE), number
+
+
+def leaks(texts: pd.Series, terms) -> list[str]:
+    """``row N: [slur-NN]`` for every clear spelling left in ``texts`` (tokens only, never the term)."""
+    rx, number = scanner(terms)
+    return [f"row {i}: {token(number[hit.lower()])}" for i, t in texts.items() for hit in rx.findall(t)]
+
+
+def slur_placeholders(files) -> pd.Series:
+    """Placeholder name -> list of values, for the [SLUR_*] rows only."""
+    rows = pd.read_csv(files["placeholders"]).set_index("Placeholder")["Values"]
+    return rows[rows.index.str.startswith("[SLUR")].map(lambda v: [x.strip() for x in v.split(",")])
+
+
+def test_counts_from_the_files(files, terms):
+    slurs = slur_placeholders(files)
+    n_rows, n_hatecheck = len(slurs), len(slurs["[SLUR_S]"])
+    assert n_rows == 6  # S, P, and their leet and space_add spellings
+    assert n_hatecheck == 18  # Röttger et al. (2021) list 18 slurs
+    n_values = sum(map(len, slurs))
+    assert n_values == 108
+    numbers_used = sorted(terms)
+    assert numbers_used == list(range(1, 29))  # 28 groups, numbered without gaps
+    numbers, davidson = masking._token_table()
+    davidson_groups = {numbers[h] for h in davidson}
+    hatecheck_groups = {numbers[masking.term_hash(v)] for v in slurs["[SLUR_S]"]}
+    counts = (len(davidson), len(davidson_groups), len(hatecheck_groups), len(davidson_groups & hatecheck_groups))
+    # By hand: 25 Davidson spellings in 17 groups; 18 HateCheck groups; 7 in both; 18 + 17 - 7 = 28.
+    assert counts == (25, 17, 18, 7)
+    n_all = len(davidson_groups | hatecheck_groups)
+    assert n_all == 28
+
+
+def test_davidson_entries_classified(files, terms):
+    ngrams = masking._lexicon_ngrams(files["lexicon"])
+    n_entries = len(ngrams)
+    assert n_entries == 178  # the CR-only line endings are read as lines
+    rx, _ = scanner(terms)
+    n_with_slur = sum(bool(rx.search(g)) for g in ngrams)
+    n_slur_only = sum(bool(rx.fullmatch(g)) for g in ngrams)
+    assert (n_with_slur, n_slur_only) == (118, 17)
+
+
+def test_every_hatecheck_spelling_gets_the_token_of_its_base(files, real):
+    # Positional: value i of every [SLUR_*] row is a spelling of value i of [SLUR_S].
+    slurs = slur_placeholders(files)
+    expected = [real.mask_slurs(v) for v in slurs["[SLUR_S]"]]
+    all_tokens = all(re.fullmatch(r"\[slur-\d\d\]", e) for e in expected)
+    assert all_tokens
+    n_distinct = len(set(expected))
+    assert n_distinct == 18
+    wrong = [
+        f"{name} #{i} (expected {e})"
+        for name, values in slurs.items()
+        for i, (v, e) in enumerate(zip(values, expected))
+        if real.mask_slurs(v) != e
+    ]
+    assert not wrong
+
+
+def test_hatecheck_slur_cases_masked(files, real, terms):
+    cases = pd.read_csv(files["cases"])
+    slur_cases = cases[cases["case_templ"].str.contains(r"\[SLUR_", regex=True)]
+    n_cases = len(slur_cases)
+    assert n_cases == 378
+    masked = real.mask_series(slur_cases["test_case"])
+    no_token = masked.index[~masked.str.contains(r"\[slur-\d\d\]", regex=True)].tolist()
+    assert not no_token, f"case rows without a token: {no_token}"
+    left = leaks(masked, terms)
+    assert not left
+
+
+def test_hatecheck_cases_without_slurs_untouched(files, real):
+    # 3,000+ sentences of clear English with identity terms, profanity and misspellings:
+    # masking must not change a single one (the slur_* functionalities do contain slurs).
+    cases = pd.read_csv(files["cases"])
+    plain = cases[
+        ~cases["case_templ"].str.contains(r"\[SLUR_", regex=True) & ~cases["functionality"].str.startswith("slur_")
+    ]
+    n_plain = len(plain)
+    assert n_plain > 3000
+    changed = plain.index[real.mask_series(plain["test_case"]) != plain["test_case"]].tolist()
+    assert not changed, f"case rows changed: {changed}"
+
+
+def test_common_english_words_untouched(real, terms):
+    # Of the 50,000 most frequent English words (wordfreq), only runtime spellings themselves and their
+    # plurals/possessives may be masked; everything else, e.g. words containing a term, stays.
+    spellings = {s for group in terms.values() for s in group}
+    changed = [w for w in wordfreq.top_n_list("en", 50_000) if "." not in w and real.mask(w) != w]
+    stems = [re.sub(r"(?:'s|es|s|z)$", "", w) for w in changed]
+    unexpected = [real.mask(w) for w, s in zip(changed, stems) if w not in spellings and s not in spellings]
+    assert not unexpected, f"ordinary words masked as: {unexpected}"
+    n_changed = len(changed)
+    assert n_changed >= 25  # the list does hold many of the terms: the check is not vacuous
+
+
+def test_davidson_tweets_masked(files, real, terms):
+    tweets = pd.read_csv(files["tweets"])["tweet"]
+    n_tweets = len(tweets)
+    assert n_tweets == 24_783
+    start = time.perf_counter()
+    masked = real.mask_series(tweets)
+    seconds = time.perf_counter() - start
+    left = leaks(masked, terms)
+    assert not left
+    n_handles = int(masked.str.contains(r"(?<![\w@])@(?!USER\b)\w", regex=True).sum())
+    n_urls = int(masked.str.contains(r"https?://|t\.co/", regex=True).sum())
+    n_with_token = int(masked.str.contains(r"\[slur-\d\d\]", regex=True).sum())
+    assert (n_handles, n_urls) == (0, 0)
+    assert n_with_token > 10_000
+    assert seconds < 3.0, f"masking 24,783 tweets took {seconds:.2f} s"
+
+
+def test_same_slur_same_token_in_both_datasets(files, real, terms):
+    # For every HateCheck slur that also occurs in Davidson's tweets, the tweets get the token the
+    # HateCheck cases get, unless the word is part of a longer phrase slur (which has its own token).
+    phrases, _ = scanner({n: [s for s in group if " " in s] for n, group in terms.items()})
+    tweets = pd.read_csv(files["tweets"])["tweet"].map(mask_handles_and_urls)
+    shared, wrong = 0, []
+    for value in slur_placeholders(files)["[SLUR_S]"]:
+        expected = real.mask_slurs(f"Typical {value} behaviour.").split()[1]
+        found = tweets[tweets.str.contains(rf"(?<![^\W_]){re.escape(value)}(?![^\W_])", case=False, regex=True)]
+        shared += len(found) > 0
+        for i, tweet in found.items():
+            if expected not in real.mask(tweet) and not phrases.search(tweet):
+                wrong.append(f"row {i}: {expected}")
+    assert not wrong, f"tweets lack the HateCheck token: {wrong[:20]}"
+    assert shared >= 12
+
+
+def test_tokens_do_not_depend_on_file_order(files, terms, tmp_path):
+    placeholders = pd.read_csv(files["placeholders"]).iloc[::-1]
+    placeholders.to_csv(tmp_path / "p.csv", index=False)
+    lexicon = pd.DataFrame({"ngram": masking._lexicon_ngrams(files["lexicon"])[::-1], "prophate": 0.5})
+    lexicon.to_csv(tmp_path / "l.csv", index=False)
+    same = masking.clear_terms(tmp_path / "p.csv", tmp_path / "l.csv") == terms
+    assert same
+
+
+def test_clear_terms_repr_hides_terms(terms):
+    assert repr(terms) == "<ClearTerms: 28 groups, 121 spellings (hidden)>"
+    assert str(terms) == repr(terms)
+
+
+def test_unknown_hatecheck_value_is_refused(tmp_path, files):
+    (tmp_path / "p.csv").write_text('Placeholder,Values\n[SLUR_S],"blorp"\n')
+    with pytest.raises(ValueError, match="not in slur_tokens.json"):
+        masking.clear_terms(tmp_path / "p.csv", files["lexicon"])
+
+
+def test_davidson_lexicon_masked(files, real, terms):
+    entries = pd.Series(masking._lexicon_ngrams(files["lexicon"]))
+    masked = real.mask_series(entries)
+    left = leaks(masked, terms)
+    assert not left
+    n_with_token = int(masked.str.contains(r"\[slur-\d\d\]", regex=True).sum())
+    assert n_with_token == 118  # the entries classified as holding a slur, and only those
