@@ -56,10 +56,11 @@ def test_unknown_setting_is_a_clear_error():
 
 
 def test_an_update_takes_under_300_ms():
+    # CPU time of this process, so other jobs on a shared machine do not make the test flaky
     explorer = explore_annotators()
     times = []
     for value in (0.5, 1.0, 1.5, 0.2, 2.0, 0.0, 0.7):
-        start = time.perf_counter()
+        start = time.process_time()
         explorer.controls["dialect_bias"].value = value
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     assert statistics.median(times) < 0.3, times
