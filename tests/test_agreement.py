@@ -123,3 +123,14 @@ def test_hatecheck_annotations_give_the_lessons_figures():
     assert lowest["kappa"] == pytest.approx(0.8158, abs=1e-4)
     assert (highest["annotator_a"], highest["annotator_b"]) == ("label_4", "label_8")
     assert highest["kappa"] == pytest.approx(0.9926, abs=1e-4)
+
+
+def test_krippendorff_value_counts_on_the_fleiss_table_matches_a_hand_computation():
+    # Lesson 06 gives krippendorff.alpha Davidson's count table directly (value_counts=, units x categories).
+    import krippendorff
+
+    counts = np.array([[3, 0, 0], [0, 3, 0], [1, 1, 1], [2, 1, 0]])
+    # Coincidences across categories, each pair weighted 1 / (m_u - 1) = 1/2: unit 3 gives 6 ordered pairs, 3;
+    # unit 4 gives a-b and b-a with 2 x 1 each, 2. Sum 5. n = 12, n_c = 6, 5, 1, so sum_{c != k} n_c n_k = 144 - 62 = 82.
+    # alpha = 1 - (n - 1) x 5 / 82 = 27/82 (Fleiss' kappa of the same table is 22/82: alpha corrects for small samples).
+    assert krippendorff.alpha(value_counts=counts, level_of_measurement="nominal") == pytest.approx(27 / 82, abs=1e-12)
