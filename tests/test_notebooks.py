@@ -174,3 +174,16 @@ def test_output_scan_catches_a_clear_slur_but_not_a_token():
     )
     nb.cells = [clean, leaky]
     assert clear_slurs_in_outputs(nb) == [f"cell 1: a slur in clear text in an output (masked it would read {masking.token(number)})"]
+
+
+def test_peak_memory_is_the_kernels_own_not_the_test_process(tmp_path):
+    """ru_maxrss survives fork+exec: a kernel started by a big process reported the parent's peak."""
+    import nbformat
+
+    ballast = bytearray(600 * 1024 * 1024)  # this process now holds 600 MiB
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page so it is resident
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
+    _, _, peak_mb = execute_notebook(path, timeout=60)
+    del ballast
+    assert 20 < peak_mb < 300, peak_mb  # an idle ipykernel is ~60-100 MiB

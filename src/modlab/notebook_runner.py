@@ -51,10 +51,16 @@ FEEDBACK_WORDS = {
 }
 
 _RSS_MARKER = "__modlab_peak_rss_kib__"
+# VmHWM (Linux) is the kernel's own high-water mark. ru_maxrss is not: it survives fork+exec, so a
+# kernel started by a large pytest process would report the parent's peak (seen: 400 MiB for 230).
 _RSS_PROBE = (
-    "import resource as _modlab_resource\n"
-    f"print({_RSS_MARKER!r}, _modlab_resource.getrusage(_modlab_resource.RUSAGE_SELF).ru_maxrss)\n"
-    "del _modlab_resource"
+    "import re as _modlab_re, resource as _modlab_resource\n"
+    "try:\n"
+    "    _modlab_peak = int(_modlab_re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+    "except (OSError, AttributeError):\n"
+    "    _modlab_peak = _modlab_resource.getrusage(_modlab_resource.RUSAGE_SELF).ru_maxrss\n"
+    f"print({_RSS_MARKER!r}, _modlab_peak)\n"
+    "del _modlab_re, _modlab_resource, _modlab_peak"
 )
 _RSS_PROBE_ID = "modlab-peak-rss-probe"
 
@@ -156,8 +162,8 @@ def execute_notebook(
         Wall time in seconds from kernel start to kernel shutdown
         (``time.perf_counter``), i.e. including kernel start-up.
     peak_rss_mb : float
-        The kernel process's peak resident set size in MiB (``ru_maxrss``, KiB on
-        Linux, / 1024), read after the last cell; ``math.nan`` if it could not be
+        The kernel process's peak resident set size in MiB (``VmHWM`` from ``/proc/self/status``
+        on Linux, else ``ru_maxrss``; KiB / 1024), read after the last cell; ``math.nan`` if it could not be
         read (for instance when the probe cell timed out).
 
     Raises
