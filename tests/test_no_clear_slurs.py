@@ -32,7 +32,10 @@ def tracked_text_files(root) -> list:
 
 def runtime_terms() -> masking.ClearTerms:
     return masking.clear_terms(
-        corpus_file("hatecheck", "template_placeholders.csv"), corpus_file("davidson2017", "refined_ngram_dict.csv")
+        corpus_file("hatecheck", "template_placeholders.csv"),
+        corpus_file("davidson2017", "refined_ngram_dict.csv"),
+        corpus_file("davidson2017", "labeled_data.csv"),
+        corpus_file("hatecheck", "test_suite_cases.csv"),
     )
 
 

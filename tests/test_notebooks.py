@@ -165,7 +165,12 @@ def test_output_scan_catches_a_clear_slur_but_not_a_token():
     from corpus_files import corpus_file
     from modlab import masking
 
-    terms = masking.clear_terms(corpus_file("hatecheck", "template_placeholders.csv"), corpus_file("davidson2017", "refined_ngram_dict.csv"))
+    terms = masking.clear_terms(
+        corpus_file("hatecheck", "template_placeholders.csv"),
+        corpus_file("davidson2017", "refined_ngram_dict.csv"),
+        corpus_file("davidson2017", "labeled_data.csv"),
+        corpus_file("hatecheck", "test_suite_cases.csv"),
+    )
     number, spelling = 5, terms[5][0]
     nb = nbformat.v4.new_notebook()
     clean = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", name="stdout", text=f"masked: {masking.token(number)}\n")])

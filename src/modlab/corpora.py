@@ -389,7 +389,12 @@ def fetch_all(*, source_dir: str | Path | None = None, progressbar: bool = False
 def _masker(cache: Path):
     from modlab import masking
 
-    return masking.build_masker(path("hatecheck/template_placeholders.csv"), path("davidson2017/refined_ngram_dict.csv"))
+    return masking.build_masker(
+        path("hatecheck/template_placeholders.csv"),
+        path("davidson2017/refined_ngram_dict.csv"),
+        path("davidson2017/labeled_data.csv"),
+        path("hatecheck/test_suite_cases.csv"),
+    )
 
 
 def masker():
