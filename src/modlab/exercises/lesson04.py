@@ -237,8 +237,10 @@ q6 = ChoiceQuestion(
     },
     answer="a",
     explanations={
-        "b": "within a cell the weights are all equal, so a tilt inside the cell passes straight through (try it in the explorer).",
-        "c": "a bot that says it is a 25-year-old man is weighted like one: its answer counts as much as a real respondent's.",
+        "b": "within a cell the weights are all equal, so weighting cannot see a tilt inside the cell; it stays, and can even grow "
+             "once weighting removes an offsetting bias or up-weights the rare cells (try supporters at 0.25 in the explorer).",
+        "c": "a bot that says it is a 25-year-old man is weighted like one: its answer counts as much as a real respondent's, "
+             "and a bot that claims a rare cell counts many times over.",
         "d": "exact population shares fix the mix of cells, not who answers within a cell or whether they are people.",
     },
     hints=["Weighting changes how much each *cell* counts. Which of the three problems lives between cells, and which inside them?"],
