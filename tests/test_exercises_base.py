@@ -95,8 +95,14 @@ def test_checker_errors_become_feedback_not_tracebacks():
 
 def test_hints_progress_and_stop_at_the_last():
     question = NumberQuestion("q", 1, hints=["one", "two"])
-    assert [question.get_hint().text for _ in range(3)] == ["one", "two", "two"]
-    assert question.get_hint(1).number == 1
+    shown = [question.get_hint() for _ in range(3)]
+    assert [hint.text for hint in shown] == ["one", "two", "two"]
+    # asking past the last hint says so, in the text and in the notebook display
+    assert [hint.repeated for hint in shown] == [False, False, True]
+    assert "two" in str(shown[1]) and "last hint" not in str(shown[1])
+    assert "That was the last hint" in str(shown[2]) and "That was the last hint" in shown[2]._repr_html_()
+    assert question.get_hint(1).number == 1 and not question.get_hint(1).repeated
+    assert question.get_hint(2).repeated is False and question.get_hint(5).repeated is True
     assert "no hint" in NumberQuestion("q", 1).get_hint().text
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from modlab import optin_poll, weighting
-from modlab.widgets.weighting import estimates, explore_weighting, method_weights
+from modlab.widgets.weighting import estimates, explore_weighting, made_worse, method_weights, points
 
 
 def _alt(explorer):
@@ -74,3 +74,40 @@ def test_the_computation_behind_an_update_is_fast():
         estimates(optin_poll.simulate_optin_poll(20_000, opinion_ratio=1.5, bot_share=0.1, seed=seed))
         times.append(time.perf_counter() - start)
     assert min(times) < 0.15, f"simulation and weighting took {min(times):.3f} s at best"
+
+
+def test_bias_of_zero_is_written_without_a_sign():
+    assert points(-0.0004) == "0.0" and points(0.0) == "0.0" and points(-0.0) == "0.0"
+    assert points(-0.162) == "-16.2" and points(0.0051) == "+0.5"
+
+
+def test_says_when_weighting_makes_the_estimate_worse():
+    # The trial's case: supporters a quarter as likely to answer. The unweighted poll's surplus of young men (+16 points)
+    # offsets part of the within-cell selection; weighting removes it. By hand, the weighted expectation is
+    # sum over cells of population share x tilted share p r / (p r + 1 - p), well below the truth.
+    explorer = explore_weighting(n=20_000, opinion_ratio=0.25)
+    cells = optin_poll.POPULATION_CELLS
+    p = cells["in_favour_share"]
+    tilted = float((cells["population_share"] * (0.25 * p / (0.25 * p + 1 - p))).sum())
+    assert tilted - optin_poll.population_truth() < -0.25
+    assert explorer.results["age_sex"]["bias"] == pytest.approx(tilted - optin_poll.population_truth(), abs=0.02)
+    assert made_worse(explorer.results, "age_sex") and "made the estimate worse" in explorer.summary.value
+    # 30% bots all against: about 0.7 x truth weighted (bots claim cells in the humans' mix), worse than unweighted
+    explorer.controls["opinion_ratio"].value = 1.0
+    explorer.controls["bot_share"].value = 0.3
+    explorer.controls["bot_yes_share"].value = 0.0
+    assert explorer.results["age_sex"]["estimate"] == pytest.approx(0.7 * optin_poll.population_truth(), abs=0.02)
+    assert "made the estimate worse" in explorer.summary.value
+    # the starting settings: weighting helps, and no such sentence
+    assert "made the estimate worse" not in explore_weighting(n=20_000).summary.value
+
+
+def test_kish_n_eff_depends_on_the_draw_not_the_sliders_and_the_text_says_so():
+    explorer = explore_weighting(n=5_000, seed=4)
+    first = explorer.results["age_sex"]["n_eff"]
+    explorer.controls["opinion_ratio"].value = 3.0
+    explorer.controls["bot_share"].value = 0.2
+    assert explorer.results["age_sex"]["n_eff"] == pytest.approx(first, rel=1e-12)
+    assert "unchanged by design" in explorer.summary.value
+    explorer.controls["rerun"].click()
+    assert explorer.results["age_sex"]["n_eff"] != pytest.approx(first, rel=1e-6)

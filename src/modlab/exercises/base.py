@@ -93,9 +93,15 @@ class Hint:
     number: int
     total: int
     label: str = ""
+    repeated: bool = False  # True when the learner asked past the last hint and got it again
+
+    @property
+    def note(self) -> str:
+        """Said before the text when the hint is the last one shown again."""
+        return "That was the last hint; here it is again. " if self.repeated else ""
 
     def __str__(self) -> str:
-        return f"Hint {self.number} of {self.total} ({self.label}): {self.text}"
+        return f"Hint {self.number} of {self.total} ({self.label}): {self.note}{self.text}"
 
     __repr__ = __str__
 
@@ -103,7 +109,7 @@ class Hint:
         return (
             "<div class='modlab-hint' style='border-left:6px solid #56B4E9;padding:.35em .8em;"
             "margin:.3em 0;background:rgba(0,0,0,.03)'>"
-            f"<strong>\U0001f4a1 Hint {self.number} of {self.total}</strong>: {html.escape(self.text)}</div>"
+            f"<strong>\U0001f4a1 Hint {self.number} of {self.total}</strong>: {html.escape(self.note + self.text)}</div>"
         )
 
 
@@ -237,10 +243,13 @@ class Question:
         if not self.hints:
             return Hint("there is no hint for this one: reread the question and the text above it.", 1, 1, self.label)
         if number is None:
+            # Past the last hint, say so rather than silently showing the last one again.
+            repeated = self._hints_shown >= len(self.hints)
             self._hints_shown = min(self._hints_shown + 1, len(self.hints))
-            number = self._hints_shown
-        number = max(1, min(int(number), len(self.hints)))
-        return Hint(self.hints[number - 1], number, len(self.hints), self.label)
+            return Hint(self.hints[self._hints_shown - 1], self._hints_shown, len(self.hints), self.label, repeated)
+        requested = int(number)
+        number = max(1, min(requested, len(self.hints)))
+        return Hint(self.hints[number - 1], number, len(self.hints), self.label, requested > len(self.hints))
 
     def expected_description(self) -> str:
         """What kind of value is expected, in words (used in messages)."""

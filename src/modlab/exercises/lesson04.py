@@ -1,8 +1,9 @@
 """Self-checks for lesson 04, weighting.
 
-Every expected value is computed from ``datasets/optin_poll.csv`` (simulated), from the
-FiveThirtyEight surveys (``modlab.corpora``) and from :mod:`modlab.weighting` when first
-needed, never typed in. The learner's own ``groupby`` post-stratification is checked
+Every expected value, and every diagnosed wrong answer, is computed from
+``datasets/optin_poll.csv`` (simulated), from the FiveThirtyEight surveys (``modlab.corpora``)
+and from :mod:`modlab.weighting` when first needed, never typed in. Feedback that reports on
+the simulated poll says so. The learner's own ``groupby`` post-stratification is checked
 against :func:`modlab.weighting.post_stratification_weights`.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import math
+
+import numpy as np
 
 from modlab import optin_poll as _optin
 from modlab import weighting as _weighting
@@ -46,9 +49,31 @@ def _estimate(by) -> float:
     return _weighting.weighted_share(_poll()["in_favour"], _weights(by))
 
 
-def _raked_estimate() -> float:
+@functools.cache
+def _raked_weights():
     margins = {column: _optin.population_shares(column).to_dict() for column in CELLS}
-    return _weighting.weighted_share(_poll()["in_favour"], _weighting.rake_weights(_poll(), margins))
+    return _weighting.rake_weights(_poll(), margins)
+
+
+def _raked_estimate() -> float:
+    return _weighting.weighted_share(_poll()["in_favour"], _raked_weights())
+
+
+def _mean_raked_weight() -> float:
+    """The mistake of reporting the raking weights' mean (1 by construction) as the share."""
+    return float(np.mean(_raked_weights()))
+
+
+def _plain_average_of_cells() -> float:
+    """The mistake of averaging the cells' shares in favour without the population shares."""
+    return float(_poll().groupby(CELLS, observed=True)["in_favour"].mean().mean())
+
+
+def _men_share_by_age() -> tuple[float, float]:
+    """Share of men among the simulated population's youngest and oldest age groups."""
+    cells = _optin.POPULATION_CELLS["population_share"]
+    young, old = _optin.AGE_GROUPS[0], _optin.AGE_GROUPS[-1]
+    return float(cells[(young, "man")] / cells[young].sum()), float(cells[(old, "man")] / cells[old].sum())
 
 
 def _inverted_estimate() -> float:
@@ -68,14 +93,33 @@ def _masculinity():
     return corpora.load("fte_masculinity")
 
 
+@functools.cache
+def _nonvoters():
+    from modlab import corpora
+
+    return corpora.load("fte_nonvoters")
+
+
 def _masculinity_n_eff() -> float:
     return _weighting.kish_effective_sample_size(_masculinity()["weight"])
+
+
+def _nonvoters_n_eff() -> float:
+    return _weighting.kish_effective_sample_size(_nonvoters()["weight"])
 
 
 def _masculinity_college(weighted: bool = True) -> float:
     from modlab import fte_surveys
 
     table = fte_surveys.shares(fte_surveys.men_in_masculinity(_masculinity()), "education")
+    return float(table.loc["college degree or more", "weighted" if weighted else "unweighted"])
+
+
+def _nonvoters_college(weighted: bool = True) -> float:
+    """The same share among the non-voters survey's men (the mistake of using the other survey)."""
+    from modlab import fte_surveys
+
+    table = fte_surveys.shares(fte_surveys.men_in_nonvoters(_nonvoters()), "education")
     return float(table.loc["college degree or more", "weighted" if weighted else "unweighted"])
 
 
@@ -109,13 +153,15 @@ q2 = NumberQuestion(
     ],
     hints=[
         "weight = (share of the population in the cell) / (share of the respondents in the cell).",
+        "Count the cells with poll.groupby(['age_group', 'sex'], observed=True).size(); observed=True lists only the "
+        "age x sex combinations that occur in the data (the two columns are categorical).",
         "The population share of (65+, woman) is in the population table; the sample share is the number of such respondents divided by len(poll).",
     ],
-    praise="each of these rare respondents stands for about forty: a handful of people carry a large share of the estimate.",
+    praise="each of these rare simulated respondents stands for about forty: a handful of people carry a large share of the estimate.",
 )
 
 q3 = NumberQuestion(
-    "Exercise 3: your post-stratified share in favour (age x sex)",
+    "Exercise 3: your post-stratified share in favour in the simulated poll (age x sex)",
     lambda: _estimate(CELLS),
     kind="proportion",
     rel_tol=1e-3,
@@ -128,17 +174,20 @@ q3 = NumberQuestion(
          "your weights are upside down (sample share / population share): they make the skew worse."),
         (lambda v: math.isclose(v, _estimate(CELLS) / len(_poll()), rel_tol=1e-3),
          "divide the weighted sum by the sum of the weights (or use np.average with weights=), not by the number of respondents."),
+        (lambda v: math.isclose(v, _plain_average_of_cells(), rel_tol=1e-3),
+         "that is the plain average of the eight cells' shares, as if every cell were an eighth of the population: "
+         "weight each cell's share by its population share instead."),
     ],
     hints=[
-        "Group the poll by ['age_group', 'sex'] (observed=True) and take the mean of in_favour: one share per cell.",
+        "Group the poll by ['age_group', 'sex'] (observed=True, as in Exercise 2) and take the mean of in_favour: one share per cell.",
         "Multiply each cell's share in favour by the cell's population share, and add up. That is the post-stratified estimate.",
         "Equivalently: give each respondent the weight population share / sample share of their cell and take np.average(in_favour, weights=...).",
     ],
-    praise="the weighted sample now has the population's mix of ages and sexes, and the estimate moves most of the way back to the truth.",
+    praise="the weighted simulated poll now has the population's mix of ages and sexes, and its estimate moves most of the way back to the simulated truth.",
 )
 
 q4 = NumberQuestion(
-    "Exercise 4: the raked share in favour",
+    "Exercise 4: the raked share in favour in the simulated poll",
     _raked_estimate,
     kind="proportion",
     rel_tol=1e-3,
@@ -146,16 +195,21 @@ q4 = NumberQuestion(
         (lambda v: math.isclose(v, float(_poll()["in_favour"].mean()), rel_tol=1e-3), "that is the unweighted share; pass the raking weights to np.average."),
         (lambda v: math.isclose(v, _estimate(CELLS), rel_tol=1e-4) and not math.isclose(v, _raked_estimate(), rel_tol=1e-3),
          "that is the post-stratified estimate from Exercise 3; here use weighting.rake_weights with the two margins."),
+        (lambda v: math.isclose(v, _mean_raked_weight(), rel_tol=1e-3),
+         "that is the mean of the raking weights, which is 1 by construction; the question asks for the weighted share in favour: "
+         "np.average(poll['in_favour'], weights=raked)."),
     ],
     hints=[
         "margins = {'age_group': optin_poll.population_shares('age_group').to_dict(), 'sex': optin_poll.population_shares('sex').to_dict()}",
         "raked = weighting.rake_weights(poll, margins), then np.average(poll['in_favour'], weights=raked).",
     ],
-    praise="raking used only the two margins, yet lands close to full post-stratification: here age and sex interact little in the population.",
+    praise=("raking used only the two margins, yet lands close to full post-stratification on the simulated poll: in the simulated "
+            "population the share of men is much the same in every age group ({:.0%} of 18-29 year-olds, {:.0%} of those 65+), "
+            "so matching the age margin and the sex margin almost matches every age x sex cell.").format(*_men_share_by_age()),
 )
 
 q5 = NumberQuestion(
-    "Exercise 5: Kish's effective sample size of the age x sex weights",
+    "Exercise 5: Kish's effective sample size of the simulated poll's age x sex weights",
     _kish_cells,
     kind="number",
     rel_tol=1e-3,
@@ -170,7 +224,7 @@ q5 = NumberQuestion(
         "n_eff = (sum of the weights)^2 / (sum of the squared weights).",
         "With your weights in a column w: w.sum() ** 2 / (w ** 2).sum(). Or weighting.kish_effective_sample_size(w).",
     ],
-    praise="ten thousand respondents, weighted, are worth under a thousand: the price of leaning on a few rare respondents.",
+    praise=f"the {_optin.DEFAULT_RESPONDENTS:,} simulated respondents, weighted, are worth under a thousand: the price of leaning on a few rare respondents.",
 )
 
 q6 = ChoiceQuestion(
@@ -183,8 +237,10 @@ q6 = ChoiceQuestion(
     },
     answer="a",
     explanations={
-        "b": "within a cell the weights are all equal, so a tilt inside the cell passes straight through (try it in the explorer).",
-        "c": "a bot that says it is a 25-year-old man is weighted like one: its answer counts as much as a real respondent's.",
+        "b": "within a cell the weights are all equal, so weighting cannot see a tilt inside the cell; it stays, and can even grow "
+             "once weighting removes an offsetting bias or up-weights the rare cells (try supporters at 0.25 in the explorer).",
+        "c": "a bot that says it is a 25-year-old man is weighted like one: its answer counts as much as a real respondent's, "
+             "and a bot that claims a rare cell counts many times over.",
         "d": "exact population shares fix the mix of cells, not who answers within a cell or whether they are people.",
     },
     hints=["Weighting changes how much each *cell* counts. Which of the three problems lives between cells, and which inside them?"],
@@ -200,6 +256,8 @@ q7 = NumberQuestion(
         (lambda v: math.isclose(v, 1 / _masculinity_n_eff(), rel_tol=1e-3), "that is upside down: (sum of w)^2 / (sum of w^2)."),
         (lambda v: math.isclose(v, len(_masculinity()) / _masculinity_n_eff(), rel_tol=1e-3), "that is the design effect; the question asks for n_eff."),
         (lambda v: math.isclose(v, len(_masculinity()), rel_tol=1e-3), "that is the number of respondents; use the weight column."),
+        (lambda v: math.isclose(v, _nonvoters_n_eff(), rel_tol=1e-3),
+         "that is the non-voters survey's effective sample size (the probability panel); use the weights of masculinity."),
     ],
     hints=[
         "The weights are in the 'weight' column of masculinity.",
@@ -216,6 +274,8 @@ q8 = NumberQuestion(
     mistakes=[
         (lambda v: math.isclose(v, _masculinity_college(weighted=False), rel_tol=2e-3),
          "that is the unweighted share of respondents; add up the weights of the college graduates and divide by the sum of all weights."),
+        (lambda v: math.isclose(v, _nonvoters_college(weighted=True), rel_tol=2e-3),
+         "that is the weighted share among the non-voters survey's men (nv_men); the question asks about the masculinity survey (masc_men)."),
     ],
     hints=[
         "In masc_men the column 'education' has the level 'college degree or more'.",

@@ -4,7 +4,13 @@ A thin front end over :func:`modlab.optin_poll.simulate_optin_poll` and
 :mod:`modlab.weighting`. The sliders add what weighting cannot see (selection on the
 opinion *within* age x sex cells, and bots); the menu picks the weighting. The figure
 shows the true share next to the unweighted estimate and every weighting at once, the
-chosen one marked; the text gives the remaining bias and Kish's effective sample size.
+chosen one marked; the text gives the remaining bias and Kish's effective sample size,
+and says when weighting made the estimate worse than no weighting.
+
+By design the sliders do not change the respondents' mix of age x sex cells (the cells are
+drawn first, the same way for every setting, and bots claim cells in the humans' mix), so the
+weights and Kish's effective sample size change only with "Rerun". That keeps the comparison
+about bias: what the sliders change is who answers *within* the cells.
 All its numbers are simulated.
 """
 
@@ -33,6 +39,17 @@ _LABELS = {key: label for label, key in METHODS}
 _SLIDER_STYLE = {"description_width": "30em"}
 _SLIDER_LAYOUT = widgets.Layout(width="100%", max_width="56em")
 _LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"}
+
+
+def points(bias: float) -> str:
+    """A bias (a difference of proportions) in signed percentage points, one decimal; zero is ``"0.0"``, never ``"-0.0"``."""
+    value = round(bias * 100, 1)
+    return "0.0" if value == 0 else f"{value:+.1f}"
+
+
+def made_worse(results: dict, method: str) -> bool:
+    """True when ``method``'s estimate is further from the truth than the unweighted one (by at least 0.05 points)."""
+    return abs(results[method]["bias"]) > abs(results["none"]["bias"]) + 0.0005
 
 
 def method_weights(poll, method: str) -> np.ndarray:
@@ -120,14 +137,21 @@ def describe(poll, results: dict, method: str, opinion_ratio: float, bot_share: 
         f"within each age x sex cell supporters are {opinion_ratio:.2f} times as likely to take part as opponents; "
         f"bots are {bot_share:.0%} of respondents.",
         f"True share in favour in the simulated population: {truth:.1%}.",
-        f"Unweighted estimate: {none['estimate']:.1%} (bias {none['bias'] * 100:+.1f} points).",
+        f"Unweighted estimate: {none['estimate']:.1%} (bias {points(none['bias'])} points).",
     ]
     if method != "none":
         parts.append(
-            f"{_LABELS[method]}: {chosen['estimate']:.1%} (remaining bias {chosen['bias'] * 100:+.1f} points); "
+            f"{_LABELS[method]}: {chosen['estimate']:.1%} (remaining bias {points(chosen['bias'])} points); "
             f"the weights make the {len(poll):,} respondents count as {chosen['n_eff']:,.0f} (Kish's effective sample size; "
-            f"design effect {chosen['design_effect']:.1f})."
+            f"design effect {chosen['design_effect']:.1f}; the sliders leave the mix of age x sex cells unchanged by design, "
+            f"so this changes only when you rerun)."
         )
+        if made_worse(results, method):
+            parts.append(
+                "Here weighting made the estimate worse than no weighting: the surplus of young men, the most in favour, "
+                "had partly offset the error from selection within cells or from the bots; weighting removes that offset "
+                "and leaves their error whole."
+            )
     if poll["bot"].any() and not np.isnan(chosen["humans_only"]):
         parts.append(f"The same weighting of the human respondents alone would give {chosen['humans_only']:.1%}: the rest of the gap is the bots'.")
     return " ".join(parts)
@@ -160,7 +184,7 @@ def draw(results: dict, method: str):
         ax.plot([truth * 100, value * 100], [y, y], color=colour, linewidth=3 if chosen else 1.5)
         ax.plot(value * 100, y, marker="D" if chosen else "o", markersize=11 if chosen else 7, color=colour)
         side = 1 if value >= truth else -1
-        ax.annotate(f"{value:.1%} ({results[key]['bias'] * 100:+.1f} pts)", (value * 100, y), textcoords="offset points",
+        ax.annotate(f"{value:.1%} ({points(results[key]['bias'])} pts)", (value * 100, y), textcoords="offset points",
                     xytext=(8 * side, 0), ha="left" if side > 0 else "right", va="center", fontsize=9,
                     fontweight="bold" if chosen else "normal", bbox=_LABEL_BOX)
     ax.axvline(truth * 100, color=ROLE_COLOURS["truth"], linestyle="--", linewidth=1.5)
