@@ -148,3 +148,25 @@ def test_exercise7_hints_are_progressive():
     assert "false-positive rate" in ex.q7.hints[-1]
     assert not any("false_positive_rate_dialect" in hint for hint in ex.q7.hints)
     assert not any("summarise(" in hint and "simulate_annotations(" in hint for hint in ex.q7.hints)
+
+
+def test_the_lesson_text_says_plurality_and_cites_papers_not_the_fact_sheet():
+    text = "\n".join(c.source for c in nbformat.read(SOLUTION, as_version=4).cells if c.cell_type == "markdown")
+    for stale in ("fact sheet", "FACTS.md", "break ties", "majority-hate", "majority label is hate", "the 10% most severe"):
+        assert stale not in text, stale
+    assert "3 of 6 votes on seven tweets, 4 of 9 on one" in text
+    assert "2-2 of 4" in text and "negative = more lenient" in text
+    feedback = " ".join([*(m for q in ex.QUESTIONS if hasattr(q, "mistakes") for _, m in q.mistakes), *(q.praise for q in ex.QUESTIONS)])
+    assert "FACTS.md" not in feedback and "breaks ties" not in feedback
+
+
+def test_try_this_4_pins_the_panel_it_assumes():
+    """With 5 annotators noise raises the measured share (rare class inflated); a 10-annotator panel would not show it."""
+    from modlab import annotation_sim as sim
+
+    measured = lambda **kw: sim.summarise(sim.simulate_annotations(sim.AnnotationSetup(**kw), seed=0))["measured_prevalence"]
+    assert measured(noise=1.5) - measured() > 0.04  # about 11% -> 15%, as the lesson says
+    assert round(measured(), 2) == 0.11 and round(measured(noise=1.5), 2) == 0.15
+    assert abs(measured(noise=1.5, n_annotators=10) - measured(n_annotators=10)) < 0.04
+    text = "\n".join(c.source for c in nbformat.read(SOLUTION, as_version=4).cells)
+    assert "annotators back to **5**" in text
