@@ -134,3 +134,27 @@ def test_krippendorff_value_counts_on_the_fleiss_table_matches_a_hand_computatio
     # unit 4 gives a-b and b-a with 2 x 1 each, 2. Sum 5. n = 12, n_c = 6, 5, 1, so sum_{c != k} n_c n_k = 144 - 62 = 82.
     # alpha = 1 - (n - 1) x 5 / 82 = 27/82 (Fleiss' kappa of the same table is 22/82: alpha corrects for small samples).
     assert krippendorff.alpha(value_counts=counts, level_of_measurement="nominal") == pytest.approx(27 / 82, abs=1e-12)
+
+
+def test_the_lessons_worked_alpha_example_by_its_plain_words_definition():
+    """Lesson 06's 3-unit table: D_o, D_e as 'share of the other labels (on the unit / in the table) that differ'."""
+    import krippendorff
+
+    units = [[1, 1, 1], [1, 1, 0], [0, 0]]  # unit 3 has a missing label
+    flat = [v for unit in units for v in unit]
+    d_o = np.mean([sum(w != v for w in unit) / (len(unit) - 1) for unit in units for v in unit])
+    d_e = np.mean([(sum(w != v for w in flat)) / (len(flat) - 1) for v in flat])
+    assert (d_o, d_e) == (pytest.approx(2 / 8), pytest.approx(30 / 56))  # the lesson's numbers
+    matrix = np.array([[1, 1, 0], [1, 1, 0], [1, 0, np.nan]])  # coders x units, as the lesson builds it
+    assert krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal") == pytest.approx(1 - d_o / d_e, abs=1e-12)
+    assert 1 - d_o / d_e == pytest.approx(0.5333, abs=1e-4)
+
+
+def test_one_pair_by_scikit_learn_matches_the_helpers_row():
+    from sklearn.metrics import cohen_kappa_score
+
+    labels = agreement.read_hatecheck_labels()[list(agreement.HATECHECK_ANNOTATORS)]
+    both = labels[["label_1", "label_2"]].dropna()
+    pairs = agreement.pairwise_cohen_kappa(labels).set_index(["annotator_a", "annotator_b"])
+    assert pairs.loc[("label_1", "label_2"), "n_shared"] == len(both) == 1_113
+    assert pairs.loc[("label_1", "label_2"), "kappa"] == pytest.approx(cohen_kappa_score(both["label_1"], both["label_2"]), abs=1e-12)

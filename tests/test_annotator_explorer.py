@@ -64,3 +64,15 @@ def test_an_update_takes_under_300_ms():
         explorer.controls["dialect_bias"].value = value
         times.append(time.process_time() - start)
     assert statistics.median(times) < 0.3, times
+
+
+def test_the_readout_states_the_tie_rule_and_the_strictness_sign():
+    even = explore_annotators(n_annotators=4, strictness=-0.5)
+    assert "a 2-2 split counts as not hateful" in even.summary.value
+    assert "strictness -0.5 SD (negative = more lenient)" in even.summary.value
+    odd = explore_annotators(strictness=0.5)
+    assert "split" not in odd.summary.value and "(positive = stricter)" in odd.summary.value
+    # The rule the readout states is the one the simulator applies: 2 of 4 votes is not hateful.
+    items = even.sim.items
+    assert not items.loc[items["votes_hateful"] == 2, "majority_hateful"].any()
+    assert items.loc[items["votes_hateful"] == 3, "majority_hateful"].all()

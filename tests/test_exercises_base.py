@@ -123,3 +123,25 @@ def test_bad_definitions_fail_early():
         NumberQuestion("q", 1, kind="ratio")
     with pytest.raises(ValueError):
         ChoiceQuestion("q", {"a": "x"}, "b")
+
+
+# A proportion of 0.324251 (tolerance: three decimal places) and its percentage as learners round it.
+fine_share = NumberQuestion("fine share", 0.324251, kind="proportion", rel_tol=1e-9, abs_tol=5e-4)
+fine_percentage = NumberQuestion("fine percentage", 32.4251, kind="percentage", rel_tol=1e-9, abs_tol=0.05)
+
+
+@pytest.mark.parametrize("value", [32.4251, 32.425, 32.43, 32.4, 32.0])
+def test_a_rounded_percentage_is_called_a_percentage(value):
+    feedback = fine_share.evaluate(value)
+    assert feedback.status == INCORRECT and "looks like a percentage" in feedback.message, feedback
+
+
+@pytest.mark.parametrize("value", [0.3243, 0.324, 0.32])
+def test_a_rounded_proportion_is_called_a_proportion(value):
+    feedback = fine_percentage.evaluate(value)
+    assert feedback.status == INCORRECT and "looks like a proportion" in feedback.message, feedback
+
+
+@pytest.mark.parametrize("value", [32.5, 33.1, 40.0])
+def test_other_numbers_above_one_are_not_called_percentages(value):
+    assert "looks like a percentage" not in fine_share.evaluate(value).message

@@ -269,6 +269,16 @@ class Question:
 Mistake = tuple[Callable[[float], bool], str]
 
 
+def _is_rounding_of(number: float, value: float) -> bool:
+    """True when ``number`` is ``value`` rounded to 0-6 decimal places (32.4 for 32.425), never to zero.
+
+    Learners round a percentage as they would write it, so a tolerance made for the proportion
+    (half a unit in its fourth decimal place) would miss it.
+    """
+    roundings = {round(value, places) for places in range(7)} - {0.0}
+    return any(math.isclose(number, r, rel_tol=1e-9, abs_tol=1e-12) for r in roundings)
+
+
 class NumberQuestion(Question):
     """A question whose answer is one number.
 
@@ -376,9 +386,9 @@ class NumberQuestion(Question):
     def _diagnose(self, number: float) -> str:
         """A generic message saying what is off, without the answer."""
         target = self.expected
-        if self.kind == "proportion" and self.close(number, target * 100):
+        if self.kind == "proportion" and (self.close(number, target * 100) or _is_rounding_of(number, target * 100)):
             return "this looks like a percentage; the question asks for a proportion (between 0 and 1)."
-        if self.kind == "percentage" and self.close(number, target / 100):
+        if self.kind == "percentage" and (self.close(number, target / 100) or _is_rounding_of(number, target / 100)):
             return "this looks like a proportion; the question asks for a percentage (between 0 and 100)."
         if target != 0 and self.close(number, -target):
             return "the size is right but the sign is wrong."

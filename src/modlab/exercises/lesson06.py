@@ -60,11 +60,12 @@ def _hatecheck():
     return _agreement.read_hatecheck_labels()
 
 
-def _majority_hate_share() -> float:
+def _hate_label_share() -> float:
+    """Share of tweets whose label (``class``, the class with the most coder votes) is hate speech."""
     return float((_davidson()["class"] == 0).mean())
 
 
-def _strict_majority_hate_share() -> float:
+def _strict_hate_label_share() -> float:
     tweets = _davidson()
     return float((tweets["hate_speech"] > tweets["count"] / 2).mean())
 
@@ -82,6 +83,13 @@ def _at_least_three_hate_share() -> float:
     return float((_davidson()["hate_speech"] >= 3).mean())
 
 
+def _unanimous_share_within_hate_label() -> float:
+    """Unanimous-hate tweets as a share of the hate-labelled tweets only (the wrong denominator)."""
+    tweets = _davidson()
+    labelled_hate = tweets[tweets["class"] == 0]
+    return float((labelled_hate["hate_speech"] == labelled_hate["count"]).mean())
+
+
 def _unanimous_hate_share_three_coders() -> float:
     three = _davidson()[_davidson()["count"] == 3]
     return float((three["hate_speech"] == 3).mean())
@@ -94,6 +102,14 @@ def _unanimous_any_share() -> float:
 def _fleiss_three_coders() -> float:
     tweets = _davidson()
     return _agreement.fleiss_kappa(_agreement.coder_counts(tweets[tweets["count"] == 3]))
+
+
+def _fleiss_with_count_column() -> float:
+    """Fleiss' kappa when the ``count`` column is left in the table, as if it were a fourth category."""
+    from statsmodels.stats.inter_rater import fleiss_kappa
+
+    three = _davidson()[_davidson()["count"] == 3]
+    return float(fleiss_kappa(three[["count", *_agreement.DAVIDSON_CLASSES]].to_numpy()))
 
 
 def _hatecheck_labels():
@@ -115,6 +131,11 @@ def _alpha_missing_as_category() -> float:
     return _agreement.krippendorff_alpha(_hatecheck_labels().fillna("no label"))
 
 
+def _alpha_missing_as_zero() -> float:
+    """Alpha when every empty cell became 0 ('non-hateful'), as ``(labels == 'hateful').astype(float)`` alone does."""
+    return _agreement.krippendorff_alpha((_hatecheck_labels() == "hateful").astype(float))
+
+
 @lru_cache(maxsize=1)
 def _pairs():
     return _agreement.pairwise_cohen_kappa(_hatecheck_labels()).dropna(subset=["kappa"])
@@ -129,25 +150,26 @@ def _exercise7_stats() -> dict:
 
 
 q1 = NumberQuestion(
-    "Exercise 1: share of tweets labelled hate speech by the majority",
-    _majority_hate_share,
+    "Exercise 1: share of tweets labelled hate speech (class == 0)",
+    _hate_label_share,
     kind="proportion",
     rel_tol=1e-9,  # the tolerance is abs_tol alone: half a unit in the last place asked
     abs_tol=_half_unit(DECIMALS["q1"]),
     mistakes=[
-        (lambda v: _close(v, _strict_majority_hate_share(), 5e-5),
-         "that counts a tweet only when more than half its coders said hate; use the dataset's own majority label, class == 0 (it breaks ties)."),
+        (lambda v: _close(v, _strict_hate_label_share(), 5e-5),
+         "that counts a tweet only when more than half its coders said hate. The dataset's label is the class with the "
+         "most votes, even when that is not more than half (3 of 6 or 4 of 9 coders): use class == 0."),
         (lambda v: _close(v, _any_hate_share(), 5e-5),
-         "that is the share of tweets at least one coder called hate; the question asks for the majority label (class == 0)."),
+         "that is the share of tweets at least one coder called hate; the question asks for the dataset's label (class == 0)."),
         (lambda v: math.isclose(v, float((_davidson()["class"] == 1).mean()), rel_tol=1e-3),
          "class 1 is offensive language; hate speech is class 0."),
-        _rounded_too_far(_majority_hate_share, DECIMALS["q1"]),
+        _rounded_too_far(_hate_label_share, DECIMALS["q1"]),
     ],
     hints=[
-        "The column class holds the majority label: 0 hate speech, 1 offensive language, 2 neither.",
+        "The column class holds each tweet's label, the class most of its coders chose: 0 hate speech, 1 offensive language, 2 neither.",
         "(tweets['class'] == 0) is True for the hate-speech tweets; .mean() of a True/False column is the share that is True.",
     ],
-    praise="0.0577: 1,430 of 24,783 tweets, about 5.8%, close to the '~5%' of the paper (FACTS.md [P]).",
+    praise="0.0577: 1,430 of 24,783 tweets, about 5.8%, close to the 'about 5%' Davidson et al. (2017) report.",
 )
 
 q2 = NumberQuestion(
@@ -161,17 +183,20 @@ q2 = NumberQuestion(
          "that counts tweets where at least three coders said hate; unanimous means every coder of the tweet (hate_speech == count)."),
         (lambda v: _close(v, _unanimous_hate_share_three_coders(), 5e-5),
          "that is the share among the tweets with exactly three coders; the question asks about all tweets."),
+        (lambda v: _close(v, _unanimous_share_within_hate_label(), 5e-5),
+         "that is the share among the tweets labelled hate speech (class == 0) only; the question asks about all tweets, "
+         "so divide by the number of all tweets."),
         (lambda v: _close(v, _unanimous_any_share(), 5e-4),
          "that is the share of tweets on which the coders were unanimous about any class; the question asks about hate speech."),
-        (lambda v: _close(v, _majority_hate_share(), 5e-5),
-         "that is the majority label again (Exercise 1); unanimous is stricter: every coder chose hate speech."),
+        (lambda v: _close(v, _hate_label_share(), 5e-5),
+         "that is the dataset's label again (Exercise 1); unanimous is stricter: every coder chose hate speech."),
         _rounded_too_far(_unanimous_hate_share, DECIMALS["q2"]),
     ],
     hints=[
         "A tweet is unanimous hate when the number of coders who chose hate speech equals its number of coders.",
         "(tweets['hate_speech'] == tweets['count']).mean()",
     ],
-    praise="0.0106: 263 tweets, about 1.1%. Only about one in five of the majority-hate tweets had every coder agree.",
+    praise="0.0106: 263 tweets, about 1.1%. Only about one in five of the tweets labelled hate speech had every coder agree.",
 )
 
 q3 = NumberQuestion(
@@ -183,6 +208,9 @@ q3 = NumberQuestion(
     mistakes=[
         (lambda v: _close(v, float(np.mean(_agreement.modal_share(_agreement.coder_counts(_davidson()))))),
          "that is the average share of coders who chose the most common class: agreement without the correction for chance."),
+        (lambda v: _close(v, _fleiss_with_count_column()),
+         "the table has a count column too: fleiss_kappa reads every column as a category. Keep only the three "
+         "class columns (hate_speech, offensive_language, neither)."),
         _rounded_too_far(_fleiss_three_coders, DECIMALS["q3"]),
     ],
     hints=[
@@ -201,15 +229,25 @@ q4 = NumberQuestion(
     mistakes=[
         (lambda v: _close(v, _alpha_transposed()),
          "the matrix is the wrong way round: krippendorff.alpha wants one row per annotator and one column per case (transpose with .T)."),
+        (lambda v: _close(v, _alpha_missing_as_zero()),
+         "the empty cells became 0 ('non-hateful'), as if all ten annotators had labelled every case; keep them "
+         "missing (NaN), e.g. with .where(labels.notna())."),
         (lambda v: _close(v, _alpha_missing_as_category()),
          "the empty cells became a category of their own; they must stay missing (NaN) so alpha ignores them."),
         _rounded_too_far(_alpha, DECIMALS["q4"]),
     ],
     hints=[
-        "Make the label_1 ... label_10 columns numeric: 1 for 'hateful', 0 for 'non-hateful', NaN where empty (e.g. with .replace or .map).",
-        "krippendorff.alpha(reliability_data=matrix, level_of_measurement='nominal') wants annotators as rows: pass labels.T.to_numpy(dtype=float).",
+        "First make a numeric copy of labels: 1.0 for 'hateful', 0.0 for 'non-hateful', NaN where empty. "
+        "labels == 'hateful' gives True/False, .astype(float) turns that into 1.0/0.0, and .where(labels.notna()) "
+        "puts NaN back in the empty cells. (.replace keeps the text column type, 'object', which krippendorff "
+        "cannot read: 'Don't know how to construct value domain for dtype kind O'.)",
+        "hateful = (labels == 'hateful').astype(float).where(labels.notna()) is that numeric table; "
+        "labels.apply(lambda column: column.map({'hateful': 1.0, 'non-hateful': 0.0})) gives the same.",
+        "krippendorff.alpha wants annotators as rows: "
+        "krippendorff.alpha(reliability_data=hateful.T.to_numpy(), level_of_measurement='nominal').",
     ],
-    praise="0.939: far above the 0.8 Krippendorff asks for, and far above the 0.18-0.29 reported for hate-speech annotators on real posts (Ross et al. 2016 [S]).",
+    praise="0.939: far above the 0.8 Krippendorff asks for, and far above the 0.18-0.29 reported for hate-speech "
+           "annotators on real posts (Ross et al. 2016, known to us second-hand [S]).",
 )
 
 q5 = NumberQuestion(
@@ -241,7 +279,8 @@ q6 = ChoiceQuestion(
     },
     answer="b",
     explanations={
-        "a": "reported agreement on real posts is much lower (Ross et al. 2016: alpha 0.18-0.29 [S]); HateCheck's cases are not a sample of real posts.",
+        "a": "reported agreement on real posts is much lower (Ross et al. 2016, known to us second-hand: alpha 0.18-0.29 [S]); "
+             "HateCheck's cases are not a sample of real posts.",
         "c": "on two categories with many cases the two are very close (compare the pairs of Exercise 5 with Exercise 4); neither is 'always higher'.",
         "d": "alpha uses every case with two or more labels, and every HateCheck case has five; missing labels are not the reason.",
     },
@@ -263,8 +302,10 @@ q7 = NumberQuestion(
         _rounded_too_far(lambda: _exercise7_stats()["false_positive_rate_dialect"], DECIMALS["q7"]),
     ],
     hints=[
-        "stats = annotation_sim.summarise(annotation_sim.simulate_annotations(annotation_sim.AnnotationSetup(dialect_bias=1.0), seed=0))",
-        "The answer is one entry of that dictionary: the false-positive rate of the dialect items.",
+        "Build the study: setup = annotation_sim.AnnotationSetup(dialect_bias=1.0) keeps every other setting at its "
+        "starting value; annotation_sim.simulate_annotations(setup, seed=0) runs it.",
+        "annotation_sim.summarise(study) returns a dictionary of shares and agreement statistics; print its keys.",
+        "You want the share of truly harmless items the majority labelled hateful (a false-positive rate), for the dialect items.",
     ],
     praise="0.324 (simulated): a third of the harmless dialect items are labelled hateful, against 3% of the others.",
 )

@@ -53,7 +53,8 @@ def describe_result(sim: SimulatedAnnotations, stats: dict[str, float]) -> str:
     Returns
     -------
     str
-        Sentences giving the true and measured (majority-label) prevalence overall and by group,
+        Sentences giving the labelling rule (more than half; an even split is not hateful), the guideline
+        strictness and its sign, the true and measured (majority-label) prevalence overall and by group,
         the false-positive rates, and Fleiss' kappa and Krippendorff's alpha.
     """
     setup = sim.setup
@@ -62,8 +63,13 @@ def describe_result(sim: SimulatedAnnotations, stats: dict[str, float]) -> str:
         if setup.n_annotators < 2
         else f"Agreement: Fleiss' kappa {_stat(stats['fleiss_kappa'])}, Krippendorff's alpha {_stat(stats['krippendorff_alpha'])}."
     )
+    # An even panel can split evenly; a split is not a majority, so the item counts as not hateful.
+    tie = f" (a {setup.n_annotators // 2}-{setup.n_annotators // 2} split counts as not hateful)" if setup.n_annotators % 2 == 0 else ""
+    strictness = ("0 = the true cut" if setup.strictness == 0
+                  else "positive = stricter" if setup.strictness > 0 else "negative = more lenient")
     return (
-        f"Simulated, {setup.n_items:,} items, {setup.n_annotators} annotator(s) each, label by majority. "
+        f"Simulated, {setup.n_items:,} items, {setup.n_annotators} annotator(s) each, labelled hateful when more than "
+        f"half of them say so{tie}. Guideline strictness {setup.strictness:+.1f} SD ({strictness}). "
         f"True prevalence of hateful items {_pct(stats['true_prevalence'])}; measured {_pct(stats['measured_prevalence'])}. "
         f"Dialect items: true {_pct(stats['true_prevalence_dialect'])}, measured {_pct(stats['measured_prevalence_dialect'])}, "
         f"{_pct(stats['false_positive_rate_dialect'])} of the harmless ones labelled hateful. "
