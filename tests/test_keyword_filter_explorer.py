@@ -64,9 +64,11 @@ def test_unknown_word_is_a_clear_error():
 
 
 def test_an_update_is_fast(explorer):
+    # Brief: under 300 ms per update (about 230 ms wall on a quiet machine). Measured as this process's CPU
+    # time, because wall time on the two shared cores depends on what the other test runs are doing.
     times = []
     for value in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 0.5):
-        start = time.perf_counter()
+        start = time.process_time()
         explorer.controls["min_prophate"].value = value
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.6  # brief: < 300 ms; generous here because the two cores are shared
+        times.append(time.process_time() - start)
+    assert statistics.median(times) < 0.4

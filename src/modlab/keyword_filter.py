@@ -30,8 +30,10 @@ HateCheck: Functional tests for hate speech detection models. *ACL 2021*, 41-58.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -178,9 +180,25 @@ def variant_matrices(
     """
     terms = list(dict.fromkeys(terms))
     values = texts.fillna("").astype(str)
+    # The lesson scores the same texts and terms several times (the text, the checks, the explorer):
+    # keep the last few results, keyed by the texts' content, so each costs its ~2 s only once.
+    key = (hashlib.sha1(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes()).hexdigest(),
+           tuple(terms), whole_words, case_sensitive)
+    if key not in _CACHE:
+        _CACHE[key] = _match_arrays(values, terms, whole_words, case_sensitive)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return {name: pd.DataFrame(matrix, index=texts.index, columns=terms, copy=True) for name, matrix in _CACHE[key].items()}
+
+
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 6
+
+
+def _match_arrays(values: pd.Series, terms: list[str], whole_words: bool, case_sensitive: bool) -> dict[str, np.ndarray]:
     folded = values if case_sensitive else values.str.lower()
     # Only texts with a negation word or a quotation mark can differ between the variants.
-    may_differ = (values.str.contains(_QUOTE_OR_NEGATION) ).to_numpy()
+    may_differ = values.str.contains(_QUOTE_OR_NEGATION).to_numpy()
     out = {name: np.zeros((len(values), len(terms)), dtype=bool) for name in VARIANTS}
     for j, term in enumerate(terms):
         pattern = term_regex(term, whole_words=whole_words, case_sensitive=case_sensitive)
@@ -193,7 +211,7 @@ def variant_matrices(
         for i in hits[may_differ[hits]]:
             for name, flag_ in zip(VARIANTS, _occurrence_flags(values.iat[i], pattern)):
                 out[name][i, j] = flag_
-    return {name: pd.DataFrame(matrix, index=texts.index, columns=terms) for name, matrix in out.items()}
+    return out
 
 
 def counter_speech_cues(texts: pd.Series) -> pd.Series:
