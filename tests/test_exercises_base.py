@@ -117,3 +117,27 @@ def test_bad_definitions_fail_early():
         NumberQuestion("q", 1, kind="ratio")
     with pytest.raises(ValueError):
         ChoiceQuestion("q", {"a": "x"}, "b")
+
+
+# --- NamesQuestion (one name, or a set of names in any order) ----------------------------------
+from modlab.exercises import NamesQuestion  # noqa: E402
+
+one_name = NamesQuestion("term", lambda: "blorp you", mistakes=[(lambda: "zib", "that is the most precise")], hints=["h"])
+three_names = NamesQuestion("three", lambda: ["a_nh", "b_nh", "c_nh"], hints=["h"])
+
+
+def test_names_question_one_name():
+    assert one_name.evaluate(" Blorp You ").status == CORRECT
+    assert "most precise" in one_name.evaluate("zib").message
+    assert one_name.evaluate(["blorp you"]).status == WRONG_TYPE
+    assert one_name.evaluate(...).status == NOT_ATTEMPTED
+
+
+def test_names_question_set_of_names():
+    assert three_names.evaluate(pd.Index(["C_NH", "a_nh", "b_nh"])).status == CORRECT
+    assert three_names.evaluate(np.array(["b_nh", "c_nh", "a_nh"])).status == CORRECT
+    assert "exactly 3" in three_names.evaluate(["a_nh", "b_nh"]).message
+    assert "2 of your 3" in three_names.evaluate(["a_nh", "b_nh", "x_nh"]).message
+    assert ".index" in three_names.evaluate(pd.Series([0.1, 0.2, 0.3], index=["a_nh", "b_nh", "c_nh"])).message
+    assert three_names.evaluate("a_nh").status == WRONG_TYPE
+    assert three_names.evaluate([1, 2, 3]).status == WRONG_TYPE

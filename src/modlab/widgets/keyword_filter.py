@@ -71,7 +71,7 @@ def _label_bars(ax, positions, labels, fontsize: float) -> None:
         ax.text(-0.015, y, label, transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=fontsize)
 
 
-def draw(by_functionality: pd.Series, by_target: pd.Series, kinds: pd.Series):
+def draw(by_functionality: pd.Series, by_target: pd.Series, kinds: pd.Series, title: str = ""):
     """Two bar charts: accuracy per functionality (29 bars) and per target group.
 
     Parameters
@@ -82,6 +82,8 @@ def draw(by_functionality: pd.Series, by_target: pd.Series, kinds: pd.Series):
         Accuracy (0-1) per target group.
     kinds : pandas.Series
         ``"hateful"`` or ``"non-hateful"`` per functionality.
+    title : str
+        Line above both charts naming the filter (so every setting gives a distinct picture).
 
     Returns
     -------
@@ -91,8 +93,9 @@ def draw(by_functionality: pd.Series, by_target: pd.Series, kinds: pd.Series):
     """
     fig = new_figure(8.4, 5.8)
     fig.set_layout_engine("none")  # fixed margins: constrained layout would double the drawing time (< 300 ms rule)
-    left = fig.add_axes((0.25, 0.08, 0.42, 0.87))
-    right = fig.add_axes((0.855, 0.42, 0.13, 0.53))  # the legend goes below it
+    fig.suptitle(title, x=0.01, y=0.99, ha="left", va="top", fontsize=9)
+    left = fig.add_axes((0.25, 0.08, 0.42, 0.81))
+    right = fig.add_axes((0.855, 0.42, 0.13, 0.47))  # the legend goes below it
     order = by_functionality.iloc[::-1]  # barh draws bottom-up: lowest accuracy ends on top
     y = np.arange(len(order))
     for kind, style in KIND_STYLE.items():
@@ -253,7 +256,11 @@ class KeywordFilterExplorer(widgets.VBox):
             "functionalities, lowest at the top; solid bars tagged [H] are hateful cases (right = flagged), "
             "hatched bars tagged [NH] are non-hateful cases (right = not flagged). Right: each target group."
         )
-        fig = draw(self.result["by_functionality"], self.result["by_target"], self.kinds)
+        s = self.result["scores"]
+        title = (f"Your filter: {len(terms)} terms (lexicon entries with P(hate) at least "
+                 f"{self.controls['min_prophate'].value:.0%}, {len(self.controls['words'].value)} extra words).\n"
+                 f"Flags {s['flagged_share']:.1%} of cases; recall {s['recall']:.1%}; accuracy {s['accuracy']:.1%}.")
+        fig = draw(self.result["by_functionality"], self.result["by_target"], self.kinds, title)
         self.figure.value = figure_html(fig, alt=text, caption=caption, dpi=100)
 
     @shows_errors
