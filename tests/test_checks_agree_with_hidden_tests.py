@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from modlab import data
-from modlab.exercises import ChoiceQuestion, NumberQuestion
+from modlab.exercises import ChoiceQuestion, NamesQuestion, NumberQuestion
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
@@ -37,6 +37,8 @@ def _check_cells():
 
 
 def _candidates(question):
+    if isinstance(question, NamesQuestion):
+        return question.candidate_answers()
     if isinstance(question, ChoiceQuestion):
         return [form.format(letter) for letter in question.options for form in ("{}", "{}", " {} ", "({})", "{})", "{}.")] + [
             letter.upper() for letter in question.options
@@ -62,7 +64,7 @@ def _hidden_passes(code: str, name: str, value) -> bool:
 
 @pytest.mark.parametrize("question, name, hidden", list(_check_cells()))
 def test_check_and_hidden_tests_agree(question, name, hidden):
-    assert isinstance(question, (NumberQuestion, ChoiceQuestion))
+    assert isinstance(question, (NumberQuestion, ChoiceQuestion, NamesQuestion))
     disagreements = [
         (value, question.is_correct(value))
         for value in _candidates(question)

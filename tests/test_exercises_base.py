@@ -145,3 +145,27 @@ def test_a_rounded_proportion_is_called_a_proportion(value):
 @pytest.mark.parametrize("value", [32.5, 33.1, 40.0])
 def test_other_numbers_above_one_are_not_called_percentages(value):
     assert "looks like a percentage" not in fine_share.evaluate(value).message
+
+
+# --- NamesQuestion (one name, or a set of names in any order) ----------------------------------
+from modlab.exercises import NamesQuestion  # noqa: E402
+
+one_name = NamesQuestion("term", lambda: "blorp you", mistakes=[(lambda: "zib", "that is the most precise")], hints=["h"])
+three_names = NamesQuestion("three", lambda: ["a_nh", "b_nh", "c_nh"], hints=["h"])
+
+
+def test_names_question_one_name():
+    assert one_name.evaluate(" Blorp You ").status == CORRECT
+    assert "most precise" in one_name.evaluate("zib").message
+    assert one_name.evaluate(["blorp you"]).status == WRONG_TYPE
+    assert one_name.evaluate(...).status == NOT_ATTEMPTED
+
+
+def test_names_question_set_of_names():
+    assert three_names.evaluate(pd.Index(["C_NH", "a_nh", "b_nh"])).status == CORRECT
+    assert three_names.evaluate(np.array(["b_nh", "c_nh", "a_nh"])).status == CORRECT
+    assert "exactly 3" in three_names.evaluate(["a_nh", "b_nh"]).message
+    assert "2 of your 3" in three_names.evaluate(["a_nh", "b_nh", "x_nh"]).message
+    assert ".index" in three_names.evaluate(pd.Series([0.1, 0.2, 0.3], index=["a_nh", "b_nh", "c_nh"])).message
+    assert three_names.evaluate("a_nh").status == WRONG_TYPE
+    assert three_names.evaluate([1, 2, 3]).status == WRONG_TYPE

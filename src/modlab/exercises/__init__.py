@@ -16,6 +16,7 @@ from modlab.exercises.base import (
     WRONG_TYPE,
     ChoiceQuestion,
     Feedback,
+    NamesQuestion,
     NumberQuestion,
     Question,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "WRONG_TYPE",
     "ChoiceQuestion",
     "Feedback",
+    "NamesQuestion",
     "NumberQuestion",
     "Question",
 ]

@@ -27,6 +27,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
+import numpy as np
+import pandas as pd
+
 CORRECT = "correct"
 INCORRECT = "incorrect"
 NOT_ATTEMPTED = "not attempted"
@@ -454,3 +457,90 @@ class ChoiceQuestion(Question):
             return self._feedback(CORRECT, self.praise)
         reason = self.explanations.get(letter, "reread the options and the text above.")
         return self._feedback(INCORRECT, f"not option {letter}: {reason}")
+
+
+class NamesQuestion(Question):
+    """A question answered with one name (text) or with a set of names, in any order.
+
+    Parameters
+    ----------
+    label : str
+        Shown with every message.
+    expected : callable returning a str or a list of str
+        The accepted name(s), computed when first needed. One str: the answer is one text. A list:
+        the answer is that many names (a list, tuple, set, pandas Index or Series of text), any order.
+    mistakes : sequence of (callable returning a set of str, message)
+        Known wrong answers (compared case-insensitively, as sets).
+    hints, praise : see :class:`Question`.
+    """
+
+    def __init__(self, label: str, expected: Callable[[], Any], *,
+                 mistakes: Sequence[tuple[Callable[[], Any], str]] = (), hints: Sequence[str] = (),
+                 praise: str = "well done.") -> None:
+        super().__init__(label, hints=hints, praise=praise)
+        self._expected = expected
+        self._mistakes = tuple(mistakes)
+
+    @property
+    def expected(self) -> str | list[str]:
+        """The accepted name or names (computed on first use)."""
+        return self._expected()
+
+    @property
+    def many(self) -> bool:
+        """True when the answer is several names."""
+        return not isinstance(self.expected, str)
+
+    def expected_description(self) -> str:
+        if self.many:
+            return f"{len(self.expected)} names as text, in a list such as [\"a\", \"b\", \"c\"] (any order)"
+        return "one name as text, in quotes"
+
+    @staticmethod
+    def _fold(names) -> frozenset[str]:
+        return frozenset(str(n).strip().strip("'\"").strip().lower() for n in ([names] if isinstance(names, str) else names))
+
+    def _names(self, value: Any) -> frozenset[str] | Feedback:
+        if not self.many:
+            if isinstance(value, str):
+                return self._fold(value)
+            return self._feedback(WRONG_TYPE, f"expected {self.expected_description()}; got {describe_type(value)}.")
+        if isinstance(value, pd.Series) and not all(isinstance(v, str) for v in value):
+            if all(isinstance(i, str) for i in value.index):
+                return self._feedback(WRONG_TYPE, "this Series holds numbers; the names are its index: use .index.")
+            return self._feedback(WRONG_TYPE, f"expected {self.expected_description()}; got {describe_type(value)}.")
+        if isinstance(value, (list, tuple, set, frozenset, pd.Index, np.ndarray, pd.Series)):
+            items = list(value)
+            if all(isinstance(v, str) for v in items) and items:
+                return self._fold(items)
+        return self._feedback(WRONG_TYPE, f"expected {self.expected_description()}; got {describe_type(value)}.")
+
+    def fold(self, names) -> frozenset[str]:
+        """Names as compared: stripped of spaces and quotes, lower case, as a set (a str is one name)."""
+        return self._fold(names)
+
+    def candidate_answers(self) -> list:
+        """Answers a grader's hidden test must judge like :meth:`evaluate`: the right one in other orders,
+        cases and containers, each known mistake, and partial answers (used by the test suite)."""
+        right = self.expected
+        if not self.many:
+            found = [right, right.upper(), f" {right} "]
+        else:
+            found = [list(right), list(reversed(right)), tuple(n.upper() for n in right), set(right), pd.Index(right), list(right)[:-1]]
+        return found + [wrong() for wrong, _ in self._mistakes]
+
+    def _evaluate(self, value: Any) -> Feedback:
+        names = self._names(value)
+        if isinstance(names, Feedback):
+            return names
+        if names == self._fold(self.expected):
+            return self._feedback(CORRECT, self.praise)
+        for wrong, message in self._mistakes:
+            if names == self._fold(wrong()):
+                return self._feedback(INCORRECT, message)
+        if self.many and len(names) != len(self.expected):
+            return self._feedback(INCORRECT, f"give exactly {len(self.expected)} different names, not {len(names)}.")
+        if self.many:
+            right = len(names & self._fold(self.expected))
+            return self._feedback(INCORRECT, f"{right} of your {len(names)} names are right; check the others.")
+        return self._feedback(INCORRECT, "not this one: check which rows you compared and how you sorted them.")

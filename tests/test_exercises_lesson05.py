@@ -1,0 +1,56 @@
+"""Lesson 05 questions: right, typical wrong, untouched and wrong-type answers."""
+
+import pandas as pd
+import pytest
+from question_cases import assert_question_behaves
+
+from modlab.exercises import CORRECT, WRONG_TYPE
+from modlab.exercises import lesson05 as ex
+
+# Figures worked out independently in tests/test_keyword_filter.py: 1,689 of 24,783 tweets match,
+# 739 of them hate, 1,651 hate or offensive; 1,430 hate tweets in all (Davidson et al. 2017).
+CASES = [
+    (ex.q1, "b", [("a", "covers the most"), ("d", "E5")]),
+    (ex.q2, 1689 / 24783, [(1689, "number of tweets"), (6.815, "percentage")]),
+    (ex.q3, 739 / 1689, [(739 / 1430, "recall"), (1430 / 24783, "base rate"), (1651 / 1689, "offensive tweets too")]),
+    (ex.q4, 1651 / 1689, [(739 / 1689, "hate alone"), (38 / 1689, "neither")]),
+    (ex.q5, "hate you", [("[slur-19]", "most"), ("[slur-17]", "not this one")]),
+    (ex.q6, ["counter_quote_nh", "slur_reclaimed_nh", "slur_homonym_nh"],
+     [(["ident_neutral_nh", "ident_pos_nh", "profanity_nh"], "does best"),
+      (["counter_quote_nh", "slur_reclaimed_nh"], "exactly 3"),
+      (["counter_quote_nh", "slur_reclaimed_nh", "negate_neg_nh"], "2 of your 3")]),
+    (ex.q7, 0.1533, [(0.5721, "precision"), (0.3391, "accuracy"), (0.1843, "share of all cases")]),
+]
+
+
+@pytest.mark.parametrize("question, right, wrong", CASES, ids=[c[0].label.split(":")[0] for c in CASES])
+def test_question(question, right, wrong):
+    assert_question_behaves(question, right, wrong)
+
+
+def test_expected_values_come_from_the_data():
+    assert ex.q2.expected == pytest.approx(0.06815, abs=1e-5)
+    assert ex.q3.expected == pytest.approx(0.43754, abs=1e-5)
+    assert ex.q4.expected == pytest.approx(0.97750, abs=1e-5)
+    assert ex.q7.expected == pytest.approx(393 / 2563)
+
+
+def test_three_worst_accept_any_order_case_and_pandas_index():
+    right = pd.Index(["SLUR_HOMONYM_NH", "counter_quote_nh", " slur_reclaimed_nh"])
+    assert ex.q6.evaluate(right).status == CORRECT
+    assert ex.q6.evaluate({"counter_quote_nh", "slur_reclaimed_nh", "slur_homonym_nh"}).status == CORRECT
+
+
+def test_passing_the_accuracy_series_says_use_its_index():
+    series = pd.Series([0.0, 0.2, 0.45], index=["slur_reclaimed_nh", "slur_homonym_nh", "counter_quote_nh"])
+    feedback = ex.q6.evaluate(series)
+    assert feedback.status == WRONG_TYPE and ".index" in feedback.message
+
+
+def test_overall_three_worst_are_told_to_look_at_non_hateful_only():
+    feedback = ex.q6.evaluate(["negate_pos_h", "slur_reclaimed_nh", "spell_char_swap_h"])
+    assert "_nh" in feedback.message
+
+
+def test_questions_are_listed_in_order():
+    assert [q.label.split(":")[0] for q in ex.QUESTIONS] == [f"Exercise {i}" for i in range(1, 8)]
