@@ -7,19 +7,21 @@ from question_cases import assert_question_behaves
 from modlab.exercises import CORRECT, WRONG_TYPE
 from modlab.exercises import lesson05 as ex
 
-# Figures worked out independently in tests/test_keyword_filter.py: 1,689 of 24,783 tweets match,
-# 739 of them hate, 1,651 hate or offensive; 1,430 hate tweets in all (Davidson et al. 2017).
+# Figures worked out independently in tests/test_keyword_filter.py: 1,699 of 24,783 tweets match,
+# 740 of them hate, 1,661 hate or offensive; 1,430 hate tweets in all (Davidson et al. 2017).
+# HateCheck: the starter filter flags 692 of 3,728 cases, 393 of the 2,563 hateful ones.
 CASES = [
     (ex.q1, "b", [("a", "covers the most"), ("d", "E5")]),
-    (ex.q2, 1689 / 24783, [(1689, "number of tweets"), (6.815, "percentage")]),
-    (ex.q3, 739 / 1689, [(739 / 1430, "recall"), (1430 / 24783, "base rate"), (1651 / 1689, "offensive tweets too")]),
-    (ex.q4, 1651 / 1689, [(739 / 1689, "hate alone"), (38 / 1689, "neither")]),
+    (ex.q2, 1699 / 24783, [(1699, "number of tweets"), (6.856, "percentage")]),
+    (ex.q3, 740 / 1699, [(740 / 1430, "recall"), (1430 / 24783, "base rate"), (1661 / 1699, "offensive tweets too")]),
+    (ex.q4, 1661 / 1699, [(740 / 1699, "hate alone"), (38 / 1699, "neither")]),
     (ex.q5, "hate you", [("[slur-19]", "most"), ("[slur-17]", "not this one")]),
     (ex.q6, ["counter_quote_nh", "slur_reclaimed_nh", "slur_homonym_nh"],
      [(["ident_neutral_nh", "ident_pos_nh", "profanity_nh"], "does best"),
       (["counter_quote_nh", "slur_reclaimed_nh"], "exactly 3"),
       (["counter_quote_nh", "slur_reclaimed_nh", "negate_neg_nh"], "2 of your 3")]),
-    (ex.q7, 0.1533, [(0.5721, "precision"), (0.3391, "accuracy"), (0.1843, "share of all cases")]),
+    (ex.q7, 393 / 2563, [(393 / 692, "precision"), ((393 + 3728 - 2563 - (692 - 393)) / 3728, "accuracy"),
+                       (692 / 3728, "share of all cases")]),
 ]
 
 
@@ -29,9 +31,9 @@ def test_question(question, right, wrong):
 
 
 def test_expected_values_come_from_the_data():
-    assert ex.q2.expected == pytest.approx(0.06815, abs=1e-5)
-    assert ex.q3.expected == pytest.approx(0.43754, abs=1e-5)
-    assert ex.q4.expected == pytest.approx(0.97750, abs=1e-5)
+    assert ex.q2.expected == pytest.approx(1699 / 24783)
+    assert ex.q3.expected == pytest.approx(740 / 1699)
+    assert ex.q4.expected == pytest.approx(1661 / 1699)
     assert ex.q7.expected == pytest.approx(393 / 2563)
 
 

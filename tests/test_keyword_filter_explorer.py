@@ -23,10 +23,10 @@ def test_default_filter_is_the_starter_filter_scored_like_the_module(explorer):
     assert explorer.current_terms() == kf.starter_terms(lexicon)
     expected = kf.flag(cases["test_case"], kf.starter_terms(lexicon))
     assert explorer.result["flagged"].tolist() == expected.tolist()
-    assert explorer.result["scores"]["n_flagged"] == 687
+    assert explorer.result["scores"]["n_flagged"] == 692
     assert explorer.result["by_functionality"].equals(kf.hatecheck_accuracy(cases, expected))
     assert len(explorer.result["by_target"]) == 8 and NO_TARGET in explorer.result["by_target"].index
-    assert "flags 687" in explorer.summary.value and "alt='Filter of 170 terms" in explorer.figure.value
+    assert "flags 692" in explorer.summary.value and "alt='Filter of 170 terms" in explorer.figure.value
 
 
 def test_rules_match_the_module_and_help_where_they_should(explorer):

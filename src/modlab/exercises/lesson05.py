@@ -145,7 +145,7 @@ q2 = NumberQuestion(
         "lexicon_match is a True/False Series, one value per tweet.",
         "The mean of a True/False Series is the share of True values: lexicon_match.mean().",
     ],
-    praise="about 6.8% of the 24,783 tweets contain at least one of the lexicon's entries.",
+    praise="about 7% (one in 15) of the 24,783 tweets contain at least one of the lexicon's entries.",
 )
 
 q3 = NumberQuestion(
