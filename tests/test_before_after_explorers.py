@@ -1,0 +1,69 @@
+"""The lesson 07 explorers, headless: controls drive the pure functions, and updates are quick."""
+
+import re
+import time
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from modlab import before_after, data, post_stream
+from modlab.widgets.events import WINDOWS, explore_its_window
+from modlab.widgets.top_n import explore_top_n
+
+POSTS = data.load("post_stream")
+
+
+def _alt(explorer):
+    return re.search(r"alt='([^']*)'", explorer.figure.value).group(1)
+
+
+def test_top_n_counts_match_the_binomial_and_the_stream():
+    explorer = explore_top_n(POSTS)
+    r = explorer.results()
+    assert r["threshold"] == 7 and r["exact_p"] == pytest.approx(stats.binom.sf(6, 20, 1 / 60), rel=1e-12)
+    assert r["top_share"] == pytest.approx(before_after.top_n_by_engagement(POSTS, *post_stream.TUFTS_AFTER)["hateful"].mean())
+    explorer.controls["null_share"].value = 0.1
+    explorer.controls["top_n"].value = 40
+    r = explorer.results()
+    assert r["threshold"] == 14
+    # 2,000 draws of Binomial(40, 0.1): tail P(X >= 14) ~ 2e-4, so at most a handful of hits; mean 4
+    assert r["null_counts"].mean() == pytest.approx(4.0, abs=0.15)
+    assert r["resampled_p"] < 0.005
+    assert "Simulated" in explorer.summary.value and "<figcaption" in explorer.figure.value
+    assert f"top-40 lists are {r['top_share']:.0%} hateful" in _alt(explorer)
+
+
+def test_random_samples_measure_the_volume_share():
+    explorer = explore_top_n(POSTS)
+    r = explorer.results()
+    assert np.mean(r["sample_shares"]) == pytest.approx(r["pool_share"], abs=0.005)
+    assert r["top_share"] > 2.5 * r["pool_share"]
+
+
+def test_its_window_explorer_shows_the_precomputed_fit():
+    explorer = explore_its_window(POSTS)
+    explorer.controls["window"].value = 35
+    fit = before_after.interrupted_time_series(before_after.daily_counts(POSTS) * post_stream.SCALE, post_stream.TAKEOVER, 35)
+    assert f"{fit.level_change:+,.0f} posts per day" in explorer.summary.value
+    assert "US midterms" in explorer.summary.value and "amnesty" in explorer.summary.value
+    explorer.controls["window"].value = 14
+    assert explorer.summary.value.endswith("after the takeover: US midterms.</p>")
+    levels = [explorer.fits[("Hateful posts", w)].level_change for w in WINDOWS]
+    assert max(levels) > 2 * min(levels)  # the window matters: the lesson's point
+    with pytest.raises(ValueError, match="window must be one of"):
+        explore_its_window(POSTS, window=15)
+
+
+@pytest.mark.parametrize("factory, control, values", [
+    (explore_top_n, "top_n", [30, 60, 100, 10]),
+    (explore_its_window, "window", [14, 238, 112, 56]),
+])
+def test_updates_are_quick(factory, control, values):
+    explorer = factory(POSTS)
+    times = []
+    for value in values:
+        start = time.process_time()
+        explorer.controls[control].value = value
+        times.append(time.process_time() - start)
+    assert np.median(times) < 0.3, times  # the kit's bound, 300 ms, in CPU time (the machine is shared) and as a median
