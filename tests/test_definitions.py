@@ -37,3 +37,13 @@ def test_compare_marks_agreement_and_refuses_typos():
         d.compare({"E1": {"davidson": "maybe"}})
     assert isinstance(d.verdict_table(with_reasons=True).loc["E2", "platform"], str)
     assert d.verdict_table(with_reasons=True).loc["E2", "platform"].startswith("no: ")
+
+
+def test_compare_skips_placeholders_so_the_kit_answer_stays_hidden():
+    # The lesson's starter dictionary holds only "?": nothing of the kit's reading is shown yet.
+    starter = {"E1": dict.fromkeys(["platform", "incitement_us", "davidson", "dangerous"], "?")}
+    assert d.compare(starter).empty
+    # One filled cell among placeholders: exactly that one row, with the kit's verdict for E3/incitement.
+    partly = {"E3": {"platform": "?", "incitement_us": "yes", "davidson": None, "dangerous": ""}}
+    result = d.compare(partly)
+    assert list(zip(result["definition"], result["kit"], result["agree"])) == [("incitement_us", "yes", True)]

@@ -249,16 +249,17 @@ def test_counts_from_the_files(files, terms):
     n_values = sum(map(len, slurs))
     assert n_values == 108
     numbers_used = sorted(terms)
-    assert numbers_used == list(range(1, 49))  # 48 groups, numbered without gaps
+    assert numbers_used == list(range(1, 50))  # 49 groups, numbered without gaps
     numbers, davidson, extra = masking._token_table()
     davidson_groups = {numbers[h] for h in davidson}
     hatecheck_groups = {numbers[masking.term_hash(v)] for v in slurs["[SLUR_S]"]}
     extra_groups = {numbers[h] for h in extra}
     counts = (len(davidson), len(davidson_groups), len(hatecheck_groups), len(davidson_groups & hatecheck_groups))
-    # By hand: 25 Davidson spellings in 17 groups; 18 HateCheck groups; 7 in both; 18 + 17 - 7 = 28.
-    assert counts == (25, 17, 18, 7)
+    # By hand: 26 Davidson spellings in 18 groups (group 49, a phrase, added later); 18 HateCheck groups;
+    # 7 in both; 18 + 18 - 7 = 29.
+    assert counts == (26, 18, 18, 7)
     n_old = len(davidson_groups | hatecheck_groups)
-    assert n_old == 28
+    assert n_old == 29
     # 22 extra spellings: 20 new groups (29-48) and one more spelling each for groups 3 and 17.
     assert (len(extra), sorted(extra_groups - set(range(29, 49)))) == (22, [3, 17])
     assert extra_groups >= set(range(29, 49))
@@ -274,7 +275,7 @@ def test_davidson_entries_classified(files, terms):
     rx, _ = scanner(terms)
     n_with_slur = sum(bool(rx.search(g)) for g in ngrams)
     n_slur_only = sum(bool(rx.fullmatch(g)) for g in ngrams)
-    assert (n_with_slur, n_slur_only) == (118, 17)
+    assert (n_with_slur, n_slur_only) == (119, 18)  # group 49 is an entry on its own
 
 
 def test_every_hatecheck_spelling_gets_the_token_of_its_base(files, real):
@@ -377,7 +378,7 @@ def test_tokens_do_not_depend_on_file_order(files, terms, tmp_path):
 
 
 def test_clear_terms_repr_hides_terms(terms):
-    assert repr(terms) == f"<ClearTerms: 48 groups, {N_SPELLINGS} spellings (hidden)>"
+    assert repr(terms) == f"<ClearTerms: 49 groups, {N_SPELLINGS} spellings (hidden)>"
     assert str(terms) == repr(terms)
 
 
@@ -393,7 +394,7 @@ def test_davidson_lexicon_masked(files, real, terms):
     left = leaks(masked, terms)
     assert not left
     n_with_token = int(masked.str.contains(r"\[slur-\d\d\]", regex=True).sum())
-    assert n_with_token == 118  # the entries classified as holding a slur, and only those
+    assert n_with_token == 119  # the entries classified as holding a slur, and only those
 
 
 # Rows of Davidson et al.'s tweets (the frame's index) in which a reviewer found clear slurs left by
@@ -425,9 +426,9 @@ LEAK_ROWS = {
     14951: "[slur-33]",
 }
 #: Tweets with at least one token (13,571 with the 28 groups of the two files alone).
-N_TWEETS_WITH_TOKEN = 17_435
-#: Runtime spellings (121 from the two files alone).
-N_SPELLINGS = 161
+N_TWEETS_WITH_TOKEN = 17_436  # group 49 (a phrase) adds one tweet that had no other token
+#: Runtime spellings (122 from the two files alone, counting group 49, a lexicon phrase).
+N_SPELLINGS = 162
 
 
 def test_reported_leak_rows_masked(files, real, terms):

@@ -176,13 +176,19 @@ def verdict_table(with_reasons: bool = False) -> pd.DataFrame:
     return pd.DataFrame.from_dict(cells, orient="index")[keys].rename_axis("example")
 
 
+#: What a learner's starter dictionary holds before they sort an example (skipped by :func:`compare`).
+PLACEHOLDERS = ("?", "")
+
+
 def compare(my_verdicts: dict) -> pd.DataFrame:
     """Set a learner's sorting beside the kit's verdicts.
 
     Parameters
     ----------
     my_verdicts : dict
-        ``{example key: {definition key: "yes" | "no" | "depends"}}``; missing cells are fine.
+        ``{example key: {definition key: "yes" | "no" | "depends"}}``; missing cells are fine, and
+        cells still holding a placeholder (``"?"``, ``""`` or ``None``) are skipped, so the kit's
+        verdict and reason are shown only for what the learner has sorted.
 
     Returns
     -------
@@ -204,6 +210,8 @@ def compare(my_verdicts: dict) -> pd.DataFrame:
         for key, mine in verdicts.items():
             if key not in keys:
                 raise ValueError(f"unknown definition {key!r}; use one of {sorted(keys)}")
+            if mine is None or str(mine).strip() in PLACEHOLDERS:
+                continue  # not sorted yet: do not show the kit's answer for it
             if str(mine).strip().lower() not in VERDICTS:
                 raise ValueError(f"verdict {mine!r} for {example}/{key}: use one of {VERDICTS}")
             kit, reason = examples[example].verdicts[key]

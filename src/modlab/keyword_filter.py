@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, precision_score, recall_score
 
-#: Pseudo-term that matches every masked slur token (``[slur-01]`` ... ``[slur-48]``, any number).
+#: Pseudo-term that matches every masked slur token (``[slur-01]`` ... ``[slur-49]``, any number).
 ANY_SLUR_TOKEN = "[slur-NN]"
 _TOKEN_RE = r"\[slur-\d+\]"
 

@@ -24,11 +24,13 @@ national origin).
   values), taken as published.
 * Davidson et al.'s refined n-gram lexicon (``refined_ngram_dict.csv``, 178 entries): the entries
   were read by hand and every word or phrase inside them that is a slur or a spelling/plural variant
-  of one was recorded as a hash (25 spellings in 17 groups, 7 of which are also HateCheck slurs).
-  118 entries contain at least one of them; 17 entries are a slur on their own. Not recorded: identity
+  of one was recorded as a hash (26 spellings in 18 groups, 7 of which are also HateCheck slurs).
+  119 entries contain at least one of them; 18 entries are a slur on their own. Not recorded: identity
   nouns (e.g. the plural colour terms for Black and white people), generic insults and profanity,
-  violent verbs, dehumanising words that are ordinary English nouns (animal names and the like),
-  and dated descriptors that are ordinary words. The reclaimed spelling of the n-word that ends in
+  violent verbs, dehumanising words that are ordinary English nouns (animal names and the like)
+  when they stand alone, and dated descriptors that were ordinary words in their time. A racial
+  animal-insult phrase of the lexicon (an insult plus an animal name, a well-known anti-Black
+  pejorative) is an identity-based pejorative as a phrase: it is group 49, added later. The reclaimed spelling of the n-word that ends in
   ``-a`` is recorded as its own group (its own token), apart from the ``-er`` spelling, because
   telling the two apart is exactly what Davidson et al. discuss. Gendered slurs are recorded as
   HateCheck does (it lists three of them among its slurs).
@@ -42,9 +44,9 @@ national origin).
   too are read from the fetched files at run time. ``[slur-36]`` is a gendered pejorative (in 4,028
   of the tweets and 4 HateCheck cases): it is masked, as its own group, because HateCheck's own
   slur list includes gendered slurs and the kit follows one rule for all of them.
-* Token numbers (48 groups) are fixed in the table: they depend neither on file order nor on which
+* Token numbers (49 groups) are fixed in the table: they depend neither on file order nor on which
   corpora are present. Groups 1-28 were numbered once in the order of the sha256 digest of each
-  group's base spelling, and groups 29-48 (added later) likewise after them. A new group gets the
+  group's base spelling, groups 29-48 (added later) likewise after them, then group 49. A new group gets the
   next free number; no group is renumbered.
 * Known gaps: anti-white words that are also ordinary words or regional/class labels, compounds
   that glue a term to a word that is not common English (other than in hashtags), and terms no
@@ -606,7 +608,7 @@ def build_masker(
     Returns
     -------
     Masker
-        Masks 48 slur groups with tokens ``[slur-01]`` ... ``[slur-48]``, handles and URLs.
+        Masks 49 slur groups with tokens ``[slur-01]`` ... ``[slur-49]``, handles and URLs.
         Building takes about a second of CPU time (0.5 s of it reading and tokenising the 28k texts).
 
     Raises

@@ -104,8 +104,18 @@ def _fewest_covered_letter() -> str:
     return "abcd"[[d.key for d in _definitions.DEFINITIONS].index(counts.idxmin())]
 
 
-def _close(a: float, b: float, rel: float = 2e-3) -> bool:
-    return math.isclose(a, b, rel_tol=rel)
+#: Proportions are accepted to three decimal places (as in lesson 01): half a unit in the third decimal.
+THREE_DECIMALS = {"rel_tol": 1e-3, "abs_tol": 5e-4}
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, **THREE_DECIMALS)
+
+
+def _rounded_too_far(expected):
+    """A mistake for a proportion rounded to two decimals (or fewer digits): right, but not precise enough."""
+    return (lambda v: not _close(v, expected()) and abs(v - expected()) <= 0.005 + 1e-12,
+            "close, but rounded too far: give the proportion to three decimal places (e.g. 0.123), or leave it unrounded.")
 
 
 # --- the questions --------------------------------------------------------------------------------
@@ -125,8 +135,9 @@ q1 = ChoiceQuestion(
         "d": "dangerous speech covers texts that raise the risk of violence, such as E5, even without a call to act now.",
     },
     hints=[
+        "A definition that covers few examples draws its line narrowly: which one asks for the most before a text counts?",
         "Count the 'yes' verdicts in each column of definitions.verdict_table().",
-        "Which definition asks for imminent lawless action?",
+        "(definitions.verdict_table() == 'yes').sum() counts them per definition; the US test asks for imminent lawless action.",
     ],
     praise="the US test covers only E3: a call to imminent violence. A count of 'hate speech' depends on which line you draw.",
 )
@@ -135,15 +146,17 @@ q2 = NumberQuestion(
     "Exercise 2: share of tweets that contain a lexicon entry",
     lambda: float(_lexicon_match().mean()),
     kind="proportion",
-    rel_tol=2e-3,
+    **THREE_DECIMALS,
     mistakes=[
         (lambda v: _close(v, float(_lexicon_match().sum())), "that is the number of tweets; the question asks for their share of all tweets."),
         (lambda v: _close(v, float(_lexicon_match(False).mean())),
          "that counts matches inside longer words too; use the filter's default, whole words."),
+        _rounded_too_far(lambda: float(_lexicon_match().mean())),
     ],
     hints=[
-        "lexicon_match is a True/False Series, one value per tweet.",
-        "The mean of a True/False Series is the share of True values: lexicon_match.mean().",
+        "A share is (tweets with a match) / (all tweets); lexicon_match holds one True/False per tweet.",
+        "Python counts True as 1 and False as 0, so the sum of lexicon_match counts the matches, and its mean is their share.",
+        "match_share = lexicon_match.mean()",
     ],
     praise="about 7% (one in 15) of the 24,783 tweets contain at least one of the lexicon's entries.",
 )
@@ -152,15 +165,17 @@ q3 = NumberQuestion(
     "Exercise 3: precision of 'contains a lexicon entry' for the hate label",
     lambda: _precision((0,)),
     kind="proportion",
-    rel_tol=2e-3,
+    **THREE_DECIMALS,
     mistakes=[
         (lambda v: _close(v, _recall_hate()), "that is the share of hate tweets the filter catches (recall); precision is the share of *flagged* tweets that are hate."),
         (lambda v: _close(v, _share_of_class((0,))), "that is the share of hate among *all* tweets (the base rate); look only at the tweets the filter flags."),
         (lambda v: _close(v, _precision((0, 1))), "that counts offensive tweets too; here only class 0 (hate speech) counts."),
+        _rounded_too_far(lambda: _precision((0,))),
     ],
     hints=[
-        "Keep only the flagged tweets: tweets[lexicon_match].",
-        "Of those, what share has class == 0? (tweets.loc[lexicon_match, 'class'] == 0).mean()",
+        "Precision looks only at the tweets the filter flags: of those, what share are hate?",
+        "Select the flagged tweets with the boolean mask lexicon_match, then take the share whose class is 0.",
+        "flagged_tweets = tweets[lexicon_match]; precision_hate = (flagged_tweets['class'] == 0).mean()",
     ],
     praise="fewer than half the flagged tweets were labelled hate speech by the coders.",
 )
@@ -169,15 +184,20 @@ q4 = NumberQuestion(
     "Exercise 4: precision for hate-or-offensive",
     lambda: _precision((0, 1)),
     kind="proportion",
-    rel_tol=2e-3,
+    **THREE_DECIMALS,
     mistakes=[
         (lambda v: _close(v, _share_of_class((0, 1))), "that is the share of hate-or-offensive among *all* tweets; look only at the flagged tweets."),
         (lambda v: _close(v, _precision((0,))), "that is the precision for hate alone (Exercise 3); count class 1 (offensive) as well."),
         (lambda v: _close(v, _precision((2,))), "that is the share labelled 'neither' (class 2): the complement of the answer."),
+        (lambda v: _close(v, _precision((1,))), "that counts offensive tweets (class 1) only; a hate tweet (class 0) is a right flag too."),
+        (lambda v: _close(v, 1 - _precision((0,))),
+         "that is 1 minus the precision for hate: the share of flags that are offensive *or neither*; leave out 'neither' (class 2) and keep hate (class 0)."),
+        _rounded_too_far(lambda: _precision((0, 1))),
     ],
     hints=[
-        "Classes 0 (hate) and 1 (offensive) both count: .isin([0, 1]) or <= 1.",
-        "(tweets.loc[lexicon_match, 'class'] <= 1).mean()",
+        "Same idea as Exercise 3: among the flagged tweets only, but now a flag is right for two labels.",
+        "Classes 0 (hate) and 1 (offensive) both count: test the class with .isin([0, 1]) or <= 1, then take the mean.",
+        "precision_hate_or_offensive = (tweets.loc[lexicon_match, 'class'] <= 1).mean()",
     ],
     praise="almost every flagged tweet is at least offensive: the filter finds offensive language well, hate much less well.",
 )
@@ -190,8 +210,9 @@ q5 = NamesQuestion(
         (lambda: _least_precise_term(1), f"that entry matches only a tweet or two; keep only entries matching at least {MIN_TWEETS} tweets."),
     ],
     hints=[
-        f"Keep the rows of term_precision whose n_tweets is at least {MIN_TWEETS}.",
-        "Among those, .idxmin() of precision_hate gives the term (the index label).",
+        f"Rare entries give noisy precisions: look only at entries matching at least {MIN_TWEETS} tweets (the table `common`).",
+        "Find the row with the lowest precision_hate; .idxmin() returns its index label, the entry itself.",
+        "least_precise_term = common['precision_hate'].idxmin()",
     ],
     praise="it is addressed to one person, not to a group: coders mostly did not call it hate speech.",
 )
@@ -205,8 +226,9 @@ q6 = NamesQuestion(
         (lambda: _best_non_hateful(), "those are where the filter does best; the question asks for the lowest accuracy."),
     ],
     hints=[
-        "Accuracy per functionality: (cases['flagged'] == cases['is_hateful']).groupby(cases['functionality']).mean().",
-        "Keep the functionalities whose name ends in '_nh' (accuracy.index.str.endswith('_nh')), then .nsmallest(3).index.",
+        "A case is right when flagged equals is_hateful (the column 'correct'); accuracy is the share of right cases in each functionality.",
+        "Group by functionality and average 'correct'; keep the names ending in '_nh' (.index.str.endswith('_nh')); take the three smallest.",
+        "acc = cases.groupby('functionality')['correct'].mean(); worst_non_hateful = acc[acc.index.str.endswith('_nh')].nsmallest(3).index",
     ],
     praise="reclaimed slurs, slur homonyms and quoted counter-speech: the filter sees the word, not what it is doing.",
 )
@@ -215,15 +237,17 @@ q7 = NumberQuestion(
     "Exercise 7: recall of the starter filter on HateCheck",
     lambda: _starter_scores()["recall"],
     kind="proportion",
-    rel_tol=2e-3,
+    **THREE_DECIMALS,
     mistakes=[
         (lambda v: _close(v, _starter_scores()["precision"]), "that is precision (the share of flagged cases that are hateful); recall is the share of hateful cases flagged."),
         (lambda v: _close(v, _starter_scores()["accuracy"]), "that is accuracy over all cases; recall looks only at the hateful cases."),
         (lambda v: _close(v, _starter_scores()["flagged_share"]), "that is the share of all cases flagged; recall looks only at the hateful ones."),
+        _rounded_too_far(lambda: _starter_scores()["recall"]),
     ],
     hints=[
-        "Keep the hateful cases: cases[cases['is_hateful']].",
-        "Their mean of 'flagged' is the recall; or sklearn.metrics.recall_score(cases['is_hateful'], cases['flagged']).",
+        "Recall looks only at the cases that are hateful: of those, what share does the filter flag?",
+        "Select the hateful cases with the mask cases['is_hateful'] and average their 'flagged' column (or use sklearn's recall_score).",
+        "starter_recall = cases.loc[cases['is_hateful'], 'flagged'].mean()",
     ],
     praise="the filter catches only about one hateful case in seven: most hate in HateCheck uses no listed word.",
 )
