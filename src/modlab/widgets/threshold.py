@@ -15,13 +15,14 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
 from modlab.style import OKABE_ITO
 from modlab.thresholds import errors_per_day, rates_at_threshold
 from modlab.widgets.accessibility import mark_explorer
 from modlab.widgets.guard import shows_errors
-from modlab.widgets.render import figure_html, new_figure
+from modlab.widgets.render import figure_html
 
 #: Choices for "posts screened per day": (label, posts/day).
 POSTS_PER_DAY_CHOICES = [
@@ -170,8 +171,11 @@ class ThresholdExplorer(widgets.VBox):
 
     def draw(self, threshold: float):
         """Rates against the threshold (left) and errors per day (right); lines told apart by style and marker."""
-        fig = new_figure(9.0, 3.4)
+        # Fixed margins instead of new_figure's constrained layout: the layout never changes, and solving it
+        # on every redraw costs about a sixth of the update's time. Like new_figure's, not tied to pyplot.
+        fig = Figure(figsize=(9.0, 3.4))
         left, right = fig.subplots(1, 2, width_ratios=[1.6, 1])
+        fig.subplots_adjust(left=0.07, right=0.985, bottom=0.17, top=0.9, wspace=0.42)
         series = [
             ("precision", "Precision", "-", "o", OKABE_ITO["blue"]),
             ("recall", "Recall", "--", "s", OKABE_ITO["orange"]),
