@@ -17,8 +17,7 @@ import numpy as np
 
 from modlab.annotation_sim import AnnotationSetup, SimulatedAnnotations, simulate_annotations, summarise
 from modlab.style import OKABE_ITO, ROLE_COLOURS
-from modlab.widgets.accessibility import mark_explorer
-from modlab.widgets.guard import shows_errors
+from modlab.widgets.rerunnable import RerunnableExplorer
 from modlab.widgets.render import figure_html, new_figure
 
 # Wide enough for the longest label in full (a clipped label fails the browser suite).
@@ -130,7 +129,7 @@ def draw(sim: SimulatedAnnotations, stats: dict[str, float]):
     return fig
 
 
-class AnnotatorExplorer(widgets.VBox):
+class AnnotatorExplorer(RerunnableExplorer):
     """Widget: sliders for a simulated annotation study, a figure and a readout.
 
     Attributes
@@ -171,17 +170,9 @@ class AnnotatorExplorer(widgets.VBox):
                                     tooltip="Simulate new items and judgements with the same settings",
                                     layout=widgets.Layout(width="27em")),
         }
-        self.summary = widgets.HTML()
-        self.figure = widgets.HTML()
         self.sim: SimulatedAnnotations | None = None
         self.stats: dict[str, float] = {}
-        for name, control in self.controls.items():
-            if name != "rerun":
-                control.observe(self._on_change, names="value")
-        self.controls["rerun"].on_click(self._on_rerun)
-        super().__init__([*self.controls.values(), self.figure, self.summary])
-        mark_explorer(self, self.controls["dialect_bias"])
-        self.update()
+        self._assemble("dialect_bias")
 
     def current_setup(self) -> AnnotationSetup:
         """The :class:`AnnotationSetup` the controls describe now."""
@@ -205,15 +196,6 @@ class AnnotatorExplorer(widgets.VBox):
         )
         # 130 dpi rather than 150: PNG encoding is most of an update, and this keeps it well under 300 ms.
         self.figure.value = figure_html(draw(self.sim, self.stats), alt=text, caption=caption, dpi=130)
-
-    @shows_errors
-    def _on_change(self, _change) -> None:
-        self.update()
-
-    @shows_errors
-    def _on_rerun(self, _button) -> None:
-        self.seed += 1
-        self.update()
 
 
 def explore_annotators(seed: int = 0, **setup) -> AnnotatorExplorer:

@@ -17,8 +17,7 @@ import numpy as np
 
 from modlab.polls import OptInPollSetup, simulate_opt_in_polls, srs_margin_of_error
 from modlab.style import ROLE_COLOURS
-from modlab.widgets.accessibility import mark_explorer
-from modlab.widgets.guard import shows_errors
+from modlab.widgets.rerunnable import RerunnableExplorer
 from modlab.widgets.render import figure_html, new_figure
 
 #: Choices for the "votes cast" control: (label, value). Labels stay short: a slider's readout
@@ -138,7 +137,7 @@ def draw(setup: OptInPollSetup, polls, random_sample_size: int):
     return fig
 
 
-class PollExplorer(widgets.VBox):
+class PollExplorer(RerunnableExplorer):
     """Widget: sliders for an opt-in poll's assumptions, a summary and a figure.
 
     Attributes
@@ -190,17 +189,8 @@ class PollExplorer(widgets.VBox):
                 layout=widgets.Layout(width="27em"),
             ),
         }
-        self.summary = widgets.HTML()
-        self.figure = widgets.HTML()
         self.polls = None
-        for name, control in self.controls.items():
-            if name != "rerun":
-                control.observe(self._on_change, names="value")
-        self.controls["rerun"].on_click(self._on_rerun)
-        # Figure right under the controls, so a slider and the plot it moves fit on one screen.
-        super().__init__([*self.controls.values(), self.figure, self.summary])
-        mark_explorer(self, self.controls["true_share"])
-        self.update()
+        self._assemble("true_share")
 
     def current_setup(self) -> OptInPollSetup:
         """The :class:`OptInPollSetup` the controls describe now."""
@@ -222,15 +212,6 @@ class PollExplorer(widgets.VBox):
             "the dashed line is the true share."
         )
         self.figure.value = figure_html(draw(setup, self.polls, self.random_sample_size), alt=text, caption=caption)
-
-    @shows_errors
-    def _on_change(self, _change) -> None:
-        self.update()
-
-    @shows_errors
-    def _on_rerun(self, _button) -> None:
-        self.seed += 1
-        self.update()
 
 
 def _vote_options(votes: int) -> list[tuple[str, int]]:

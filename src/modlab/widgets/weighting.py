@@ -23,8 +23,7 @@ import numpy as np
 
 from modlab import optin_poll, weighting
 from modlab.style import OKABE_ITO, ROLE_COLOURS
-from modlab.widgets.accessibility import mark_explorer
-from modlab.widgets.guard import shows_errors
+from modlab.widgets.rerunnable import RerunnableExplorer
 from modlab.widgets.render import figure_html, new_figure
 
 #: Weighting choices: (label shown in the menu and on the figure, key).
@@ -198,7 +197,7 @@ def draw(results: dict, method: str):
     return fig
 
 
-class WeightingExplorer(widgets.VBox):
+class WeightingExplorer(RerunnableExplorer):
     """Widget: selection within cells, bots and the weighting; a figure and a summary.
 
     Attributes
@@ -244,17 +243,9 @@ class WeightingExplorer(widgets.VBox):
                 layout=widgets.Layout(width="27em"),
             ),
         }
-        self.summary = widgets.HTML()
-        self.figure = widgets.HTML()
         self.poll = None
         self.results = None
-        for name, control in self.controls.items():
-            if name != "rerun":
-                control.observe(self._on_change, names="value")
-        self.controls["rerun"].on_click(self._on_rerun)
-        super().__init__([*self.controls.values(), self.figure, self.summary])
-        mark_explorer(self, self.controls["opinion_ratio"])
-        self.update()
+        self._assemble("opinion_ratio")
 
     @staticmethod
     def _slider(description: str, value: float, low: float, high: float, step: float, fmt: str) -> widgets.FloatSlider:
@@ -273,15 +264,6 @@ class WeightingExplorer(widgets.VBox):
             "the dashed line is the true share, the chosen weighting is drawn as a large diamond."
         )
         self.figure.value = figure_html(draw(self.results, c["method"].value), alt=text, caption=caption)
-
-    @shows_errors
-    def _on_change(self, _change) -> None:
-        self.update()
-
-    @shows_errors
-    def _on_rerun(self, _button) -> None:
-        self.seed += 1
-        self.update()
 
 
 def explore_weighting(n: int = 20_000, seed: int = 0, opinion_ratio: float = 1.0, bot_share: float = 0.0,
