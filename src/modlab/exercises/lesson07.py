@@ -92,8 +92,9 @@ q1 = NumberQuestion(
         (lambda v: _close(v, int(_top("after")["hateful"].sum())), "that is the count after the takeover; use the window Mar 1 - Oct 27 2022."),
     ],
     hints=[
-        "before_after.top_n_by_engagement(posts, '2022-03-01', '2022-10-27', n=20) gives the 20 most engaging posts per list.",
-        "Add up its hateful column: True counts as 1.",
+        "Keep only the posts of the window Mar 1 - Oct 27 2022, then the 20 with the most engagement in each keyword list: before_after has a function for exactly that.",
+        "before_after.top_n_by_engagement(posts, start, end, n=20) returns those 60 posts (20 per list); fill in the window's first and last day.",
+        "Add up its hateful column (True counts as 1), and convert the result with int().",
     ],
     praise="as in the Tufts study, the simulated top lists before the takeover hold almost no hateful posts.",
 )
@@ -204,7 +205,8 @@ q6 = ChoiceQuestion(
         "c": "likes and reposts are not views: impressions are counted by the platform, not in the researchers' data.",
         "d": "a top list has 20 posts; it says nothing about how many accounts posted hate.",
     },
-    hints=["Compare the top-20 share in Exercise 2 with the share of hateful posts among all posts in the same window."],
+    hints=["Compare the top lists' hateful share (Exercises 1-2) with the share of hateful posts among all posts in the same weeks (the explorer's right panel).",
+           "How are the posts in a top list chosen: at random, or by the likes and reposts they received?"],
     praise="ranking by engagement measures virality: hate can become more viral without more of it being posted, and the other way round.",
 )
 
