@@ -67,3 +67,17 @@ def test_updates_are_quick(factory, control, values):
         explorer.controls[control].value = value
         times.append(time.process_time() - start)
     assert np.median(times) < 0.3, times  # the kit's bound, 300 ms, in CPU time (the machine is shared) and as a median
+
+
+def test_the_largest_sample_is_the_whole_population():
+    explorer = explore_top_n(POSTS)
+    keyword_after = POSTS[POSTS["date"].between(*post_stream.TUFTS_AFTER) & (POSTS["keyword_list"] != "none")]
+    slider = explorer.controls["sample_size"]
+    assert slider.max == len(keyword_after)  # every keyword post of the weeks
+    slider.value = slider.max
+    r = explorer.results()
+    assert r["whole_population"] and np.all(r["sample_shares"] == keyword_after["hateful"].mean())
+    assert "whole population" in explorer.summary.value and "no sampling variation" in explorer.summary.value
+    assert "between" not in explorer.summary.value  # no "between 11.4% and 11.4%"
+    slider.value = 800
+    assert not explorer.results()["whole_population"] and "95% of samples between" in explorer.summary.value
