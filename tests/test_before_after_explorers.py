@@ -81,3 +81,22 @@ def test_the_largest_sample_is_the_whole_population():
     assert "between" not in explorer.summary.value  # no "between 11.4% and 11.4%"
     slider.value = 800
     assert not explorer.results()["whole_population"] and "95% of samples between" in explorer.summary.value
+
+
+@pytest.mark.parametrize("window", [14, 28, 56, 238])
+def test_events_drawn_are_those_inside_the_window_and_every_label_fits(window):
+    explorer = explore_its_window(POSTS, window=window)
+    fig = explorer.draw("Hateful posts", window)
+    axes = fig.axes[0]
+    labels = [t.get_text() for t in axes.texts]
+    end = post_stream.TAKEOVER + np.timedelta64(window - 1, "D")
+    from modlab.widgets.events import EVENTS
+    for date, name, _ in EVENTS:
+        assert (name in labels) == (date <= end), (window, name)  # 14 days: no World Cup (Nov 20 > Nov 10)
+    spike = before_after.daily_counts(POSTS).max() * post_stream.SCALE  # the Oct 28 spike, real scale
+    assert f"Oct 28: {spike:,.0f} (off the scale)" in labels
+    fig.canvas.draw()
+    box = fig.bbox
+    for text in axes.texts:
+        extent = text.get_window_extent()
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, (window, text.get_text())  # not cut off at the edges
