@@ -100,3 +100,10 @@ def test_events_drawn_are_those_inside_the_window_and_every_label_fits(window):
     for text in axes.texts:
         extent = text.get_window_extent()
         assert box.x0 <= extent.x0 and extent.x1 <= box.x1, (window, text.get_text())  # not cut off at the edges
+
+
+def test_summary_says_whether_the_interval_includes_zero():
+    explorer = explore_its_window(POSTS, window=56)
+    fit = explorer.fits[("Hateful posts", 56)]
+    assert fit.level_ci[0] < 0 < fit.level_ci[1]  # 56 days: not significant (p ~ 0.14)
+    assert f"p = {fit.level_p:.2g}; the interval includes 0" in explorer.summary.value

@@ -82,7 +82,8 @@ class ITSWindowExplorer(widgets.VBox):
         return (
             f"Simulated, {label.lower()} per day (simulated count x {post_stream.SCALE}). With {window} days either side, "
             f"the level change at the takeover is {fit.level_change:+,.0f} posts per day "
-            f"(95% CI {fit.level_ci[0]:+,.0f} to {fit.level_ci[1]:+,.0f}, Newey-West errors) and the slope changes by "
+            f"(95% CI {fit.level_ci[0]:+,.0f} to {fit.level_ci[1]:+,.0f}, Newey-West errors, p = {fit.level_p:.2g}; "
+            f"{'the interval includes 0: no clear jump' if fit.level_ci[0] <= 0 <= fit.level_ci[1] else 'the interval excludes 0'}) and the slope changes by "
             f"{fit.slope_change:+,.1f} posts per day each day. Across windows of {WINDOWS[0]} to {WINDOWS[-1]} days the level change ranges "
             f"from {min(level):+,.0f} to {max(level):+,.0f}. Inside this window after the takeover: "
             f"{', '.join(inside) if inside else 'none of the marked events'}."
