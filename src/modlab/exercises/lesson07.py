@@ -156,7 +156,7 @@ q4 = NumberQuestion(
 )
 
 q5 = NumberQuestion(
-    "Exercise 5: chance a top-20 list holds 7 or more hateful posts if each slot is hateful with chance 1/60",
+    "Exercise 5: chance a top-20 list holds 7 or more hateful posts if each slot is hateful with chance 1/60 (4 significant figures)",
     lambda: float(stats.binom.sf(6, 20, NULL_SHARE)),
     kind="number",
     rel_tol=1e-3,
