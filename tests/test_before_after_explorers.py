@@ -67,3 +67,43 @@ def test_updates_are_quick(factory, control, values):
         explorer.controls[control].value = value
         times.append(time.process_time() - start)
     assert np.median(times) < 0.3, times  # the kit's bound, 300 ms, in CPU time (the machine is shared) and as a median
+
+
+def test_the_largest_sample_is_the_whole_population():
+    explorer = explore_top_n(POSTS)
+    keyword_after = POSTS[POSTS["date"].between(*post_stream.TUFTS_AFTER) & (POSTS["keyword_list"] != "none")]
+    slider = explorer.controls["sample_size"]
+    assert slider.max == len(keyword_after)  # every keyword post of the weeks
+    slider.value = slider.max
+    r = explorer.results()
+    assert r["whole_population"] and np.all(r["sample_shares"] == keyword_after["hateful"].mean())
+    assert "whole population" in explorer.summary.value and "no sampling variation" in explorer.summary.value
+    assert "between" not in explorer.summary.value  # no "between 11.4% and 11.4%"
+    slider.value = 800
+    assert not explorer.results()["whole_population"] and "95% of samples between" in explorer.summary.value
+
+
+@pytest.mark.parametrize("window", [14, 28, 56, 238])
+def test_events_drawn_are_those_inside_the_window_and_every_label_fits(window):
+    explorer = explore_its_window(POSTS, window=window)
+    fig = explorer.draw("Hateful posts", window)
+    axes = fig.axes[0]
+    labels = [t.get_text() for t in axes.texts]
+    end = post_stream.TAKEOVER + np.timedelta64(window - 1, "D")
+    from modlab.widgets.events import EVENTS
+    for date, name, _ in EVENTS:
+        assert (name in labels) == (date <= end), (window, name)  # 14 days: no World Cup (Nov 20 > Nov 10)
+    spike = before_after.daily_counts(POSTS).max() * post_stream.SCALE  # the Oct 28 spike, real scale
+    assert f"Oct 28: {spike:,.0f} (off the scale)" in labels
+    fig.canvas.draw()
+    box = fig.bbox
+    for text in axes.texts:
+        extent = text.get_window_extent()
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, (window, text.get_text())  # not cut off at the edges
+
+
+def test_summary_says_whether_the_interval_includes_zero():
+    explorer = explore_its_window(POSTS, window=56)
+    fit = explorer.fits[("Hateful posts", 56)]
+    assert fit.level_ci[0] < 0 < fit.level_ci[1]  # 56 days: not significant (p ~ 0.14)
+    assert f"p = {fit.level_p:.2g}; the interval includes 0" in explorer.summary.value

@@ -22,6 +22,12 @@ from modlab.exercises.base import ChoiceQuestion, NumberQuestion
 ITS_WINDOW = 56
 #: Random-sample size and share under "nothing changed" used in the lesson.
 NULL_SHARE = 1 / 60
+#: Length of each top list in Exercise 2: not the published 20, so the answer must come from the stream.
+LONG_LIST = 50
+#: Tolerances matching the precision each prompt asks for (and the lesson prints).
+TWO_DECIMALS = 0.005  # a proportion "to 2 decimal places"
+ONE_DECIMAL = 0.05  # posts per day "to 1 decimal place"
+TWO_FIGURES = 0.01  # a p-value "to 2 significant figures" (5.7e-06 for 5.655e-06)
 
 
 @functools.cache
@@ -86,37 +92,42 @@ q1 = NumberQuestion(
         (lambda v: _close(v, int(_top("after")["hateful"].sum())), "that is the count after the takeover; use the window Mar 1 - Oct 27 2022."),
     ],
     hints=[
-        "before_after.top_n_by_engagement(posts, '2022-03-01', '2022-10-27', n=20) gives the 20 most engaging posts per list.",
-        "Add up its hateful column: True counts as 1.",
+        "Keep only the posts of the window Mar 1 - Oct 27 2022, then the 20 with the most engagement in each keyword list: before_after has a function for exactly that.",
+        "before_after.top_n_by_engagement(posts, start, end, n=20) returns those 60 posts (20 per list); fill in the window's first and last day.",
+        "Add up its hateful column (True counts as 1), and convert the result with int().",
     ],
     praise="as in the Tufts study, the simulated top lists before the takeover hold almost no hateful posts.",
 )
 
 q2 = NumberQuestion(
-    "Exercise 2: share of hateful posts in the top-20 lists after the takeover (simulated, all three lists)",
-    lambda: float(_top("after")["hateful"].mean()),
+    f"Exercise 2: share of hateful posts in the top-{LONG_LIST} lists after the takeover (simulated, all three lists, 2 decimal places)",
+    lambda: float(_top("after", LONG_LIST)["hateful"].mean()),
     kind="proportion",
-    rel_tol=1e-3,
+    abs_tol=TWO_DECIMALS,
     mistakes=[
-        (lambda v: _close(v, float(_window_posts("after")["hateful"].mean())),
-         "that is the hateful share of *all* keyword posts after the takeover (the volume); the question asks about the top-20 lists."),
-        (lambda v: _close(v, float(_top("before")["hateful"].mean())), "that is the share before the takeover; use Oct 28 - Nov 13 2022."),
+        (lambda v: _close(v, _ba.TUFTS_AFTER_HATEFUL / _ba.TUFTS_AFTER_POSTS, 0.02),
+         f"that is the published Tufts figure (14 of 40, top-20 lists) [S]; compute the share from the simulated stream, with n={LONG_LIST}."),
+        (lambda v: _close(v, float(_window_posts("after")["hateful"].mean()), 0.02),
+         "that is the hateful share of *all* keyword posts after the takeover (the volume); the question asks about the top lists."),
+        (lambda v: _close(v, float(_top("before", LONG_LIST)["hateful"].mean()), 0.02),
+         "that is the share before the takeover; use Oct 28 - Nov 13 2022."),
     ],
     hints=[
-        "Same as Exercise 1, with the window Oct 28 - Nov 13 2022.",
+        "Same function as Exercise 1, with the window Oct 28 - Nov 13 2022 and a longer list.",
+        f"before_after.top_n_by_engagement(posts, '2022-10-28', '2022-11-13', n={LONG_LIST}) gives {3 * LONG_LIST} posts.",
         "The mean of a True/False column is the share of True.",
     ],
-    praise="about a third of the most engaging simulated posts are hateful after the takeover, as in the published top-20 lists.",
+    praise=f"in the simulated stream the top-{LONG_LIST} lists are less hateful than the top-20 ones, and both far more than all posts: the share depends on how far down the ranking you look.",
 )
 
 q3 = NumberQuestion(
-    "Exercise 3: Fisher's exact test, published Tufts counts (two-sided p-value)",
+    "Exercise 3: Fisher's exact test, published Tufts counts (two-sided p-value, 2 significant figures)",
     _tufts_p,
     kind="number",
-    rel_tol=1e-3,
+    rel_tol=TWO_FIGURES,
     mistakes=[
         (lambda v: _close(v, _tufts_p("greater")), "that is a one-sided p-value in the wrong direction; use alternative='two-sided' (the default)."),
-        (lambda v: _close(v, _chi2_p()), "that is the chi-square test's p-value; with 1 hateful post before, the exact test is the one to use."),
+        (lambda v: _close(v, _chi2_p(), TWO_FIGURES), "that is the chi-square test's p-value; with 1 hateful post before, the exact test is the one to use."),
         (lambda v: _close(v, float(stats.fisher_exact([[1, 60], [14, 40]]).pvalue)),
          "each row of the table is (hateful, not hateful): 1 and 59 before, 14 and 26 after, not the totals."),
     ],
@@ -128,13 +139,13 @@ q3 = NumberQuestion(
 )
 
 q4 = NumberQuestion(
-    "Exercise 4: lower end of the 95% Wilson interval for 14 hateful of 40 (published, after)",
+    "Exercise 4: lower end of the 95% Wilson interval for 14 hateful of 40 (published, after; 2 decimal places)",
     lambda: _ba.wilson_interval(_ba.TUFTS_AFTER_HATEFUL, _ba.TUFTS_AFTER_POSTS)[0],
     kind="proportion",
-    rel_tol=1e-3,
+    abs_tol=TWO_DECIMALS,
     mistakes=[
-        (lambda v: _close(v, _wald_low(14, 40)), "that is the Wald interval (p +/- 1.96 standard errors); use method='wilson'."),
-        (lambda v: _close(v, _ba.wilson_interval(14, 40)[1]), "that is the upper end; the question asks for the lower one."),
+        (lambda v: math.isclose(v, _wald_low(14, 40), abs_tol=TWO_DECIMALS), "that is the Wald interval (p +/- 1.96 standard errors); use method='wilson'."),
+        (lambda v: math.isclose(v, _ba.wilson_interval(14, 40)[1], abs_tol=TWO_DECIMALS), "that is the upper end; the question asks for the lower one."),
         (lambda v: _close(v, _ba.wilson_interval(1, 60)[0]) or _close(v, _ba.wilson_interval(1, 60)[1]), "that is the interval for 1 of 60 (before)."),
     ],
     hints=[
@@ -145,7 +156,7 @@ q4 = NumberQuestion(
 )
 
 q5 = NumberQuestion(
-    "Exercise 5: chance a top-20 list holds 7 or more hateful posts if each slot is hateful with chance 1/60",
+    "Exercise 5: chance a top-20 list holds 7 or more hateful posts if each slot is hateful with chance 1/60 (4 significant figures)",
     lambda: float(stats.binom.sf(6, 20, NULL_SHARE)),
     kind="number",
     rel_tol=1e-3,
@@ -162,10 +173,10 @@ q5 = NumberQuestion(
 )
 
 q7 = NumberQuestion(
-    f"Exercise 7: ITS level change at the takeover, {ITS_WINDOW} days either side (simulated hateful posts per day)",
+    f"Exercise 7: ITS level change at the takeover, {ITS_WINDOW} days either side (simulated hateful posts per day, 1 decimal place)",
     _its,
     kind="number",
-    rel_tol=1e-3,
+    abs_tol=ONE_DECIMAL,
     mistakes=[
         (lambda v: _close(v, _its(None)), f"that uses every day of the stream; pass window_days={ITS_WINDOW}."),
         (lambda v: _close(v, _its(ITS_WINDOW, _ps.SCALE)), "that is on the real scale (x 50); the question asks in simulated posts per day."),
@@ -194,7 +205,8 @@ q6 = ChoiceQuestion(
         "c": "likes and reposts are not views: impressions are counted by the platform, not in the researchers' data.",
         "d": "a top list has 20 posts; it says nothing about how many accounts posted hate.",
     },
-    hints=["Compare the top-20 share in Exercise 2 with the share of hateful posts among all posts in the same window."],
+    hints=["Compare the top lists' hateful share (Exercises 1-2) with the share of hateful posts among all posts in the same weeks (the explorer's right panel).",
+           "How are the posts in a top list chosen: at random, or by the likes and reposts they received?"],
     praise="ranking by engagement measures virality: hate can become more viral without more of it being posted, and the other way round.",
 )
 

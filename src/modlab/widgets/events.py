@@ -82,7 +82,8 @@ class ITSWindowExplorer(widgets.VBox):
         return (
             f"Simulated, {label.lower()} per day (simulated count x {post_stream.SCALE}). With {window} days either side, "
             f"the level change at the takeover is {fit.level_change:+,.0f} posts per day "
-            f"(95% CI {fit.level_ci[0]:+,.0f} to {fit.level_ci[1]:+,.0f}, Newey-West errors) and the slope changes by "
+            f"(95% CI {fit.level_ci[0]:+,.0f} to {fit.level_ci[1]:+,.0f}, Newey-West errors, p = {fit.level_p:.2g}; "
+            f"{'the interval includes 0: no clear jump' if fit.level_ci[0] <= 0 <= fit.level_ci[1] else 'the interval excludes 0'}) and the slope changes by "
             f"{fit.slope_change:+,.1f} posts per day each day. Across windows of {WINDOWS[0]} to {WINDOWS[-1]} days the level change ranges "
             f"from {min(level):+,.0f} to {max(level):+,.0f}. Inside this window after the takeover: "
             f"{', '.join(inside) if inside else 'none of the marked events'}."
@@ -105,13 +106,28 @@ class ITSWindowExplorer(widgets.VBox):
         top.plot(before.index, before.to_numpy(), color=ROLE_COLOURS["random_sample"], linewidth=2, label="fit before")
         top.plot(after.index, after.to_numpy(), color=ROLE_COLOURS["opt_in"], linewidth=2, linestyle="--", label="fit after")
         top.axvline(post_stream.TAKEOVER, color=ROLE_COLOURS["truth"], linewidth=1.5)
-        ymax = float(np.percentile(shown, 98)) * 1.5  # the one-day spike may run off the top
+        ymax = float(np.percentile(shown, 98)) * 1.5  # the one-day spike may run off the top: a note says so
         top.set_ylim(0, ymax)
+        top.set_xlim(shown.index[0], shown.index[-1])
+        # days shown for context but not fitted are shaded, so nothing outside the window looks part of the fit
+        for lo, hi in ((shown.index[0], start), (end, shown.index[-1])):
+            top.axvspan(lo, hi, color=ROLE_COLOURS["neutral"], alpha=0.15, linewidth=0)
+        top.annotate("shaded: outside the window", (shown.index[-1], ymax * 0.03), fontsize=7, ha="right", xytext=(-2, 0), textcoords="offset points")
         top.annotate("takeover", (post_stream.TAKEOVER, ymax * 0.97), fontsize=8, ha="right", va="top", xytext=(-3, 0), textcoords="offset points")
+        off_scale = shown[shown > ymax]
+        if len(off_scale):
+            day, value = off_scale.idxmax(), float(off_scale.max())
+            top.plot([day], [ymax * 0.985], marker="^", color=ROLE_COLOURS["neutral"], markersize=5, clip_on=False)
+            top.annotate(f"{day:%b %d}: {value:,.0f} (off the scale)", (day, ymax * 0.97), fontsize=8, ha="left", va="top",
+                         xytext=(4, 0), textcoords="offset points")
+        span = (shown.index[-1] - shown.index[0]).days
         for number, (date, name, style) in enumerate(EVENTS):
-            if shown.index[0] <= date <= shown.index[-1]:
+            if start <= date <= end:  # only events inside the fitted window, as the summary lists them
                 top.axvline(date, color=OKABE_ITO["reddish_purple"], linestyle=style, linewidth=1)
-                top.annotate(name, (date, ymax * (0.86 - 0.09 * number)), fontsize=8, xytext=(3, 0), textcoords="offset points")
+                # labels near the right edge go to the left of their line, so they are not cut off
+                left_side = (date - shown.index[0]).days > 0.75 * span
+                top.annotate(name, (date, ymax * (0.86 - 0.09 * number)), fontsize=8, ha="right" if left_side else "left",
+                             xytext=(-3 if left_side else 3, 0), textcoords="offset points")
         top.set_ylabel("Real-scale posts per day")
         top.set_title(f"Simulated: {label.lower()}, {window} days either side", fontsize=10)
         top.legend(loc="lower left", fontsize=8)

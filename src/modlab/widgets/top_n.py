@@ -64,7 +64,8 @@ class TopNExplorer(widgets.VBox):
             "null_share": widgets.FloatSlider(value=1 / 60, min=0.0, max=0.2, step=0.005, readout_format=".1%",
                                               description="Hateful share of a slot if nothing changed (%)",
                                               continuous_update=False, style=_STYLE, layout=_LAYOUT),
-            "sample_size": widgets.IntSlider(value=200, min=50, max=min(1000, self._pool_size), step=50,
+            # the largest "sample" is every keyword post of the weeks: the whole population, no sampling variation
+            "sample_size": widgets.IntSlider(value=200, min=50, max=self._pool_size, step=50,
                                              description="Random sample size (posts)", continuous_update=False,
                                              style=_STYLE, layout=_LAYOUT),
         }
@@ -98,43 +99,60 @@ class TopNExplorer(widgets.VBox):
             "resampled_p": float(np.mean(counts >= threshold)),
             "exact_p": float(stats.binom.sf(threshold - 1, n, share)),
             "sample_shares": hits / m, "top_share": float(self._top_share[n - 1]),
-            "pool_share": self._pool_hateful / self._pool_size,
+            "pool_share": self._pool_hateful / self._pool_size, "pool_size": self._pool_size,
+            "whole_population": m >= self._pool_size,
         }
 
     def describe(self, r: dict) -> str:
         """Plain-text summary of :meth:`results` (summary and alt text)."""
         low, high = np.percentile(r["sample_shares"], [2.5, 97.5])
+        if r["whole_population"]:
+            volume = (f"while all {r['pool_size']:,} simulated keyword posts of those weeks are {r['pool_share']:.1%} hateful: "
+                      "this is the whole population, not a sample, so there is no sampling variation")
+        else:
+            volume = (f"while random samples of {r['m']} posts are {np.mean(r['sample_shares']):.1%} hateful on average "
+                      f"(95% of samples between {low:.1%} and {high:.1%})")
         return (
             f"Simulated. If nothing changed (each slot hateful with chance {r['share']:.1%}), "
             f"{np.sum(r['null_counts'] >= r['threshold']):,} of {DRAWS:,} top-{r['n']} lists held {r['threshold']} or more hateful posts "
             f"(share {r['resampled_p']:.4f}; exact binomial tail {r['exact_p']:.2g}). "
             f"In the simulated stream after the takeover, the top-{r['n']} lists are {r['top_share']:.0%} hateful, "
-            f"while random samples of {r['m']} posts are {np.mean(r['sample_shares']):.1%} hateful on average "
-            f"(95% of samples between {low:.1%} and {high:.1%}): ranking by engagement measures virality, a random sample measures volume."
+            f"{volume}: ranking by engagement measures virality, a random sample measures volume."
         )
 
     def draw(self, r: dict):
         """Two panels: hateful posts per simulated top-N list; hateful share of random samples vs the top lists."""
         fig = new_figure(9.0, 3.4)
         fig.set_layout_engine("none")  # fixed axes: constrained layout would cost half the update time
-        left = fig.add_axes((0.08, 0.16, 0.38, 0.74))
-        right = fig.add_axes((0.58, 0.16, 0.40, 0.74))
+        left = fig.add_axes((0.085, 0.2, 0.38, 0.68))  # margins leave room for the axis labels
+        right = fig.add_axes((0.59, 0.2, 0.385, 0.68))
         values, freq = np.unique(r["null_counts"], return_counts=True)
         left.bar(values, freq, color=ROLE_COLOURS["random_sample"], width=0.8)
         left.axvline(r["threshold"] - 0.5, color=ROLE_COLOURS["truth"], linestyle="--")
-        left.annotate(f"observed-like: {r['threshold']}+\n{r['resampled_p']:.1%} of lists", (r["threshold"] - 0.4, 0.9),
-                      xycoords=("data", "axes fraction"), fontsize=9, va="top")
-        left.set_xlim(-0.5, max(r["threshold"], values.max()) + 1.5)
+        right_edge = max(r["threshold"], values.max()) + 1.5
+        # the note sits on the side of the dashed line with more room, so it never runs into the other panel
+        near_right = r["threshold"] - 0.5 > (right_edge - 0.5) / 2
+        left.annotate(f"observed-like: {r['threshold']}+\n{r['resampled_p']:.1%} of lists", (r["threshold"] - 0.5, 0.9),
+                      xycoords=("data", "axes fraction"), fontsize=9, va="top", ha="right" if near_right else "left",
+                      xytext=(-4 if near_right else 4, 0), textcoords="offset points")
+        left.set_xlim(-0.5, right_edge)
         left.xaxis.set_major_locator(MaxNLocator(integer=True))
         left.set_xlabel(f"Hateful posts in a top-{r['n']} list")
         left.set_ylabel(f"Simulated lists (of {DRAWS:,})")
         left.set_title("Simulated: if nothing changed", fontsize=10)
-        right.hist(r["sample_shares"] * 100, bins=20, color=ROLE_COLOURS["neutral"])
+        if r["whole_population"]:
+            # every "sample" is the whole population: one bar of all draws at its share, labelled
+            right.bar([r["pool_share"] * 100], [DRAWS], width=0.8, color=ROLE_COLOURS["neutral"])
+            right.annotate(f"whole population\n({r['pool_size']:,} posts): {r['pool_share']:.1%},\nno sampling variation",
+                           (r["pool_share"] * 100, 0.6), xycoords=("data", "axes fraction"), fontsize=9,
+                           xytext=(6, 0), textcoords="offset points")
+        else:
+            right.hist(r["sample_shares"] * 100, bins=np.arange(0, 101, 1), color=ROLE_COLOURS["neutral"])
         right.axvline(r["top_share"] * 100, color=ROLE_COLOURS["opt_in"], linestyle="-", linewidth=2)
         right.annotate(f"top-{r['n']} lists: {r['top_share']:.0%}", (r["top_share"] * 100, 0.9), xycoords=("data", "axes fraction"),
                        ha="right", fontsize=9, xytext=(-4, 0), textcoords="offset points")
         right.set_xlim(0, max(r["top_share"] * 100 + 5, 20))
-        right.set_xlabel(f"Hateful share (%) of a random sample of {r['m']} posts")
+        right.set_xlabel(f"Hateful share (%) of all {r['m']} posts" if r["whole_population"] else f"Hateful share (%) of a random sample of {r['m']} posts")
         right.set_ylabel("Simulated samples")
         right.set_title("Simulated stream, Oct 28 - Nov 13 2022", fontsize=10)
         return fig
