@@ -41,3 +41,16 @@ def test_bias_table_rates_by_hand():
     assert table.loc["h", "fnr"] == pytest.approx(0.5) and math.isnan(table.loc["h", "fpr"])
     assert table.loc["g", ["n", "n_hateful", "n_not_hateful"]].tolist() == [3, 1, 2]
     assert table.loc["g", "bpsn_auc"] == pytest.approx(0.5)
+
+
+def test_a_group_name_no_case_has_is_refused_with_the_names_there_are():
+    import pytest
+
+    from modlab.bias_metrics import in_group, subgroup_aucs
+
+    groups = ["gay people", "women", None, "gay people"]
+    assert in_group(groups, "gay people").tolist() == [True, False, False, True]
+    with pytest.raises(ValueError, match=r"no cases with target group 'gay'; the groups are: 'gay people', 'women'"):
+        in_group(groups, "gay")
+    with pytest.raises(ValueError, match="no cases in the subgroup"):
+        subgroup_aucs([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], [False] * 4)

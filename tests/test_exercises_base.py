@@ -169,3 +169,9 @@ def test_names_question_set_of_names():
     assert ".index" in three_names.evaluate(pd.Series([0.1, 0.2, 0.3], index=["a_nh", "b_nh", "c_nh"])).message
     assert three_names.evaluate("a_nh").status == WRONG_TYPE
     assert three_names.evaluate([1, 2, 3]).status == WRONG_TYPE
+
+
+def test_type_names_take_the_right_article():
+    from modlab.exercises.base import describe_type
+
+    assert describe_type(3) == "an int" and describe_type(0.5) == "a float" and describe_type({}) == "a dict"

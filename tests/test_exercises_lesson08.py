@@ -54,7 +54,7 @@ def _independent(model, hatecheck):
 def test_questions(model, hatecheck):
     v = _independent(model, hatecheck)
     cases = [
-        (ex.q1, v["auc"], [(1 - v["auc"], "wrong class"), (v["pr_auc"], "precision-recall")]),
+        (ex.q1, v["auc"], [(1 - v["auc"], "wrong way round"), (v["pr_auc"], "precision-recall")]),
         (ex.q2, v["precision"], [(v["recall"], "recall"), (v["fpr_03"], "false-positive rate")]),
         (ex.q3, v["wrongful"], [(10_000_000 * v["fpr_03"], "NOT hateful"), (v["missed"], "missed hateful")]),
         (ex.q4, v["worst"], [(v["best"], "best functionality")]),
@@ -79,3 +79,29 @@ def test_there_are_seven_auto_checked_questions_and_all_have_hints():
     assert len(ex.QUESTIONS) == 7 and all(q.hints for q in ex.QUESTIONS)
     assert len({q.label for q in ex.QUESTIONS}) == 7
     assert np.isclose(ex.EXERCISE_PREVALENCE, 0.01)
+
+
+def test_answers_rounded_further_than_asked_are_told_so(model, hatecheck):
+    v = _independent(model, hatecheck)
+    # the values the lesson itself prints, rounded: AUC 0.87, FPR "about 75%", 0.13, 0.2
+    for question, value in [(ex.q1, round(v["auc"], 2)), (ex.q5, round(v["fpr_max"], 2)),
+                            (ex.q4, round(v["worst"], 2)), (ex.q6, round(v["bpsn"], 1))]:
+        feedback = question.evaluate(value)
+        assert not feedback.correct and "rounded too far: give 3 decimal places" in feedback.message, (question, value)
+    assert ex.q1.evaluate(round(v["auc"], 3)).correct and not ex.q1.evaluate(round(v["auc"], 2) + 0.01).correct
+
+
+def test_posts_per_day_are_accepted_to_the_nearest_100(model, hatecheck):
+    v = _independent(model, hatecheck)
+    wrongful = v["wrongful"]  # about 76,300.6
+    for accepted in (wrongful, round(wrongful, -2), 10_000_000 * 0.99 * round(v["fpr_03"], 4)):
+        assert ex.q3.evaluate(accepted).correct, accepted
+    feedback = ex.q3.evaluate(round(wrongful, -3))
+    assert not feedback.correct and "nearest 100" in feedback.message
+    assert not ex.q3.evaluate(wrongful + 150).correct
+    assert "posts per day" in ex.q3.evaluate({"wrongful": wrongful}).message
+
+
+def test_a_nan_bpsn_points_to_the_group_name():
+    feedback = ex.q6.evaluate(float("nan"))
+    assert not feedback.correct and "'gay people'" in feedback.message and "division" not in feedback.message

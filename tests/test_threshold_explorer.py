@@ -71,3 +71,13 @@ def test_the_recount_behind_an_update_is_fast_and_the_redraw_within_bounds():
 def test_values_outside_the_choices_are_refused():
     with pytest.raises(ValueError, match="posts_per_day"):
         explore_threshold(_Model(), posts_per_day=123)
+
+
+def test_precision_on_fewer_than_five_flagged_tweets_is_said_and_not_drawn():
+    explorer = explore_threshold(_Model())
+    explorer.controls["threshold"].value = 0.25  # flags 0.9, 0.6, 0.7, 0.3: four tweets
+    assert "precision 50.0% (of only 4 flagged tweets: not drawn in the figure)" in explorer.summary.value
+    left = explorer.draw(0.25).axes[0]
+    precision = left.get_lines()[0].get_ydata()
+    # thresholds 0.01-0.20 flag 5 to 8 tweets (0.11-0.20: 0.9, 0.7, 0.6, 0.3, 0.2); from 0.21 on, four or fewer
+    assert not np.isnan(precision[:20]).any() and np.isnan(precision[20:]).all()

@@ -13,6 +13,8 @@ with Real Data for Text Classification", WWW '19 Companion, define three AUCs pe
   the group together with the hateful ones about it. Low: hate against the group scores lower than
   harmless texts elsewhere, i.e. missed hate against the group.
 
+The *background* is every example not in the subgroup, including examples with no group at all.
+
 All AUCs are computed with :func:`sklearn.metrics.roc_auc_score`.
 """
 
@@ -28,6 +30,36 @@ def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
     if len(np.unique(labels)) < 2:
         return float("nan")
     return float(roc_auc_score(labels, scores))
+
+
+def in_group(groups, name: str) -> np.ndarray:
+    """Which examples belong to the group ``name``, refusing a name no example has.
+
+    A misspelt name ("gay" for "gay people") would otherwise give an all-False mask, and then
+    AUCs of NaN with no word about why.
+
+    Parameters
+    ----------
+    groups : array of str, shape (n,)
+        Group of each example (e.g. HateCheck's ``target_ident``); missing values mean no group.
+    name : str
+        The group, spelt exactly as in ``groups``.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If no example has the group ``name``; the message lists the groups there are.
+    """
+    groups = pd.Series(groups).reset_index(drop=True)
+    mask = (groups == name).to_numpy()
+    if not mask.any():
+        known = ", ".join(repr(g) for g in sorted(groups.dropna().unique()))
+        raise ValueError(f"no cases with target group {name!r}; the groups are: {known}")
+    return mask
 
 
 def subgroup_aucs(labels, scores, in_subgroup) -> dict[str, float]:
@@ -46,10 +78,18 @@ def subgroup_aucs(labels, scores, in_subgroup) -> dict[str, float]:
     -------
     dict
         ``subgroup_auc``, ``bpsn_auc``, ``bnsp_auc`` (each nan if its set lacks a class).
+
+    Raises
+    ------
+    ValueError
+        If ``in_subgroup`` is False everywhere (usually a misspelt group name; see :func:`in_group`).
     """
     labels = np.asarray(labels).astype(int)
     scores = np.asarray(scores, dtype=float)
     sub = np.asarray(in_subgroup, dtype=bool)
+    if not sub.any():
+        raise ValueError("no cases in the subgroup: in_subgroup is False everywhere. Check the group's name "
+                         "(bias_metrics.in_group(groups, name) lists the groups there are).")
     pos = labels == 1
     bpsn = (~sub & pos) | (sub & ~pos)
     bnsp = (~sub & ~pos) | (sub & pos)

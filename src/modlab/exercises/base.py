@@ -146,9 +146,8 @@ def describe_type(value: Any) -> str:
         return f"a pandas {name}"
     if module == "numpy":
         return f"a NumPy {name}"
-    if isinstance(value, (list, tuple, set, dict)):
-        return f"a {name}"
-    return f"a {name}"
+    article = "an" if name[:1].lower() in "aeiou" else "a"  # "an int", "a float"
+    return f"{article} {name}"
 
 
 def _text_number_advice(text: str) -> str:
@@ -301,6 +300,14 @@ class NumberQuestion(Question):
     mistakes : iterable of (predicate, message)
         Known wrong answers: when ``predicate(value)`` is true the message is shown.
         Checked before the generic diagnostics.
+    places : int, optional
+        The decimal places the prompt asks for (3; -2 for "to the nearest 100"). When given, an answer
+        equal to the right value rounded to fewer places is told "rounded too far" rather than
+        "too low/too high" (checked before ``mistakes``).
+    description : str, optional
+        What the answer is, for wrong-type messages ("a number of posts per day"); default from ``kind``.
+    nan_message : str, optional
+        Shown for a NaN answer instead of the generic division-by-zero advice.
     hints, praise : see :class:`Question`.
     """
 
@@ -315,10 +322,16 @@ class NumberQuestion(Question):
         rel_tol: float = 1e-3,
         abs_tol: float = 0.0,
         mistakes: Iterable[Mistake] = (),
+        places: int | None = None,
+        description: str | None = None,
+        nan_message: str | None = None,
         hints: Sequence[str] = (),
         praise: str = "well done.",
     ) -> None:
         super().__init__(label, hints=hints, praise=praise)
+        self.places = places
+        self.description = description
+        self.nan_message = nan_message
         if kind not in self.KINDS:
             raise ValueError(f"kind must be one of {self.KINDS}, not {kind!r}")
         self._expected = expected
@@ -337,6 +350,8 @@ class NumberQuestion(Question):
         return self._expected_value
 
     def expected_description(self) -> str:
+        if self.description:
+            return self.description
         return {
             "proportion": "a single number between 0 and 1 (a proportion)",
             "percentage": "a single number between 0 and 100 (a percentage)",
@@ -377,14 +392,28 @@ class NumberQuestion(Question):
         number = self._as_number(value)
         if isinstance(number, Feedback):
             return number
+        if math.isnan(number) and self.nan_message:
+            return self._feedback(INCORRECT, self.nan_message)
         if math.isnan(number) or math.isinf(number):
             return self._feedback(INCORRECT, "this is not a finite number (NaN or infinity). Check for a division by zero or missing data.")
         if self.close(number, self.expected):
             return self._feedback(CORRECT, self.praise)
+        if self.places is not None and self._rounded_too_far(number):
+            return self._feedback(INCORRECT, self._rounded_too_far_message())
         for predicate, message in self.mistakes:
             if predicate(number):
                 return self._feedback(INCORRECT, message)
         return self._feedback(INCORRECT, self._diagnose(number))
+
+    def _rounded_too_far(self, number: float) -> bool:
+        """True when ``number`` is the right value rounded to fewer places than asked (0.87 for 0.8715)."""
+        coarser = {round(self.expected, places) for places in range(self.places - 1, self.places - 5, -1)} - {0.0}
+        return any(math.isclose(number, r, rel_tol=1e-9, abs_tol=1e-12) for r in coarser)
+
+    def _rounded_too_far_message(self) -> str:
+        if self.places > 0:
+            return f"rounded too far: give {self.places} decimal places (or leave the value unrounded)."
+        return f"rounded too far: give it to the nearest {10 ** -self.places:,} (or leave the value unrounded)."
 
     def _diagnose(self, number: float) -> str:
         """A generic message saying what is off, without the answer."""

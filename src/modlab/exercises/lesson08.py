@@ -3,7 +3,7 @@
 Every expected value is computed when first needed from the lesson's classifier
 (:func:`modlab.classifier.trained`, trained once per kernel on the masked Davidson tweets) and the
 masked HateCheck cases, never typed in. Numeric answers are accepted to three decimal places
-(or, for counts per day, to 0.1%).
+(or, for posts per day, to the nearest 100); an answer rounded further is told so.
 """
 
 from __future__ import annotations
@@ -72,9 +72,10 @@ q1 = NumberQuestion(
     kind="number",
     rel_tol=_REL,
     abs_tol=_ABS,
+    places=3,
     mistakes=[
-        (lambda v: _close(v, 1 - _metrics()["roc_auc"]), "that is 1 - AUC: the scores were taken for the wrong class. "
-         "predict_proba gives one column per class; column 1 is 'hate'."),
+        (lambda v: _close(v, 1 - _metrics()["roc_auc"]), "that is 1 - AUC: the scores are ranked the wrong way round. "
+         "Pass the labels first and the scores second, and use model.test_scores (the probability of hate) as they are."),
         (lambda v: _close(v, _metrics()["pr_auc"]), "that is the area under the precision-recall curve (average precision); "
          "the question asks for the ROC AUC (roc_auc_score)."),
     ],
@@ -91,6 +92,7 @@ q2 = NumberQuestion(
     kind="proportion",
     rel_tol=_REL,
     abs_tol=_ABS,
+    places=3,
     mistakes=[
         (lambda v: _close(v, _rates()["recall"]), "that is the recall (share of hateful tweets flagged); precision is the "
          "share of flagged tweets that are hateful."),
@@ -108,8 +110,12 @@ q2 = NumberQuestion(
 q3 = NumberQuestion(
     "Exercise 3: wrongful removals per day at 10 million posts",
     lambda: _per_day()["wrongful_removals"],
-    kind="count",
-    rel_tol=_REL,
+    kind="number",
+    # Nearest 100: rounding the FPR along the way (0.0077) moves the answer by less than 100 posts.
+    rel_tol=0,
+    abs_tol=100,
+    places=-2,
+    description="a single number: posts per day, to the nearest 100",
     mistakes=[
         (lambda v: math.isclose(v, EXERCISE_POSTS_PER_DAY * _rates()["fpr"], rel_tol=_REL),
          "close, but only the posts that are NOT hateful can be removed wrongly: multiply by (1 - 0.01) too."),
@@ -122,7 +128,8 @@ q3 = NumberQuestion(
     ],
     hints=[
         "Harmless posts per day = 10,000,000 x (1 - 0.01). Each is flagged with probability = the false-positive rate.",
-        "Wrongful removals = 10,000,000 x 0.99 x FPR, with the FPR at threshold 0.3 on the held-out tweets.",
+        "Wrongful removals = 10,000,000 x 0.99 x FPR, with the FPR at threshold 0.3 on the held-out tweets. "
+        "Give it to the nearest 100 posts, or unrounded.",
     ],
     praise="tens of thousands of wrongful removals a day from a false-positive rate well under 1%.",
 )
@@ -133,6 +140,7 @@ q4 = NumberQuestion(
     kind="proportion",
     rel_tol=_REL,
     abs_tol=_ABS,
+    places=3,
     mistakes=[
         (lambda v: _close(v, _by_functionality()["accuracy"].max()), "that is the best functionality; the question asks for the worst."),
         (lambda v: _close(v, _scored()["correct"].mean()), "that is the accuracy over all 3,728 cases; group by functionality first."),
@@ -150,6 +158,7 @@ q5 = NumberQuestion(
     kind="proportion",
     rel_tol=_REL,
     abs_tol=_ABS,
+    places=3,
     mistakes=[
         (lambda v: _close(v, _groups()["fpr"].min()), "that is the lowest false-positive rate; the question asks for the highest."),
         (lambda v: _close(v, _groups()["fnr"].max()), "that is a false-negative rate (hateful cases missed); the FPR is about the non-hateful cases."),
@@ -169,6 +178,10 @@ q6 = NumberQuestion(
     kind="number",
     rel_tol=_REL,
     abs_tol=_ABS,
+    places=3,
+    nan_message=("NaN: an AUC is undefined when its set holds only one class, which is what happens when no case "
+                 "matched your group. The group's value is exactly 'gay people' (scored['target_ident'].unique() "
+                 "lists them); bias_metrics.in_group(scored['target_ident'], 'gay people') checks the name for you."),
     mistakes=[
         (lambda v: _close(v, _groups().loc[EXERCISE_GROUP, "subgroup_auc"]), "that is the subgroup AUC (the group's cases only); "
          "BPSN mixes the background's hateful cases with the group's non-hateful ones."),
@@ -177,7 +190,8 @@ q6 = NumberQuestion(
     ],
     hints=[
         "BPSN: keep hateful cases NOT about the group and non-hateful cases about the group; compute the AUC on them.",
-        "bias_metrics.subgroup_aucs(labels, scores, in_group)['bpsn_auc'], with in_group = scored['target_ident'] == 'gay people'.",
+        "bias_metrics.subgroup_aucs(labels, scores, in_group)['bpsn_auc'], with "
+        "in_group = bias_metrics.in_group(scored['target_ident'], 'gay people').",
     ],
     praise="well below 0.5: harmless sentences about the group outscore hateful sentences about others.",
 )
@@ -186,8 +200,8 @@ q7 = ChoiceQuestion(
     "Exercise 7: what a low BPSN AUC says",
     options={
         "a": "The model misses hate against the group.",
-        "b": "Non-hateful texts that mention the group score higher than hateful texts about others, so at any "
-             "threshold the group's harmless posts are flagged more often.",
+        "b": "Harmless texts about the group tend to be ranked above hateful texts about other groups, so a "
+             "threshold low enough to catch that hate also flags many of the group's harmless texts.",
         "c": "The group is too small for the AUC to mean anything.",
         "d": "The model is well calibrated for the group.",
     },

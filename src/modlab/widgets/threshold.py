@@ -45,6 +45,8 @@ PREVALENCE_CHOICES = [
 _STYLE = {"description_width": "24em"}
 _LAYOUT = widgets.Layout(width="100%", max_width="50em")
 _GRID = np.round(np.arange(0.01, 1.0, 0.01), 2)  # thresholds drawn in the figure
+#: Precision is not drawn where fewer tweets than this are flagged: a share of 0, 1 or 2 posts says nothing.
+MIN_FLAGGED_FOR_PRECISION = 5
 
 
 def describe(rates: dict, per_day: dict, threshold: float, posts_per_day: int, prevalence: float) -> str:
@@ -67,7 +69,13 @@ def describe(rates: dict, per_day: dict, threshold: float, posts_per_day: int, p
     -------
     str
     """
-    precision = "undefined (nothing flagged)" if np.isnan(rates["precision"]) else f"{rates['precision']:.1%}"
+    flagged = int(rates["tp"] + rates["fp"])
+    if np.isnan(rates["precision"]):
+        precision = "undefined (nothing flagged)"
+    elif flagged < MIN_FLAGGED_FOR_PRECISION:
+        precision = f"{rates['precision']:.1%} (of only {flagged} flagged tweets: not drawn in the figure)"
+    else:
+        precision = f"{rates['precision']:.1%}"
     return (
         f"Threshold {threshold:.2f}: on the held-out Davidson tweets, precision {precision}, "
         f"recall {rates['recall']:.1%}, false-positive rate {rates['fpr']:.2%}. "
@@ -164,7 +172,8 @@ class ThresholdExplorer(widgets.VBox):
         caption = (
             "Left: precision (solid, circles), recall (dashed, squares) and false-positive rate (dotted, triangles) "
             "of the lesson's classifier on held-out tweets as the threshold changes; the vertical line is the chosen "
-            "threshold. Right: expected wrongful removals and missed hateful posts per day at the chosen scale "
+            f"threshold. Precision is not drawn where fewer than {MIN_FLAGGED_FOR_PRECISION} tweets are flagged. "
+            "Right: expected wrongful removals (hatched) and missed hateful posts (dotted) per day at the chosen scale "
             "(rates measured, scale and share of hate assumed)."
         )
         self.figure.value = figure_html(self.draw(threshold), alt=text, caption=caption, dpi=100)
@@ -173,9 +182,9 @@ class ThresholdExplorer(widgets.VBox):
         """Rates against the threshold (left) and errors per day (right); lines told apart by style and marker."""
         # Fixed margins instead of new_figure's constrained layout: the layout never changes, and solving it
         # on every redraw costs about a sixth of the update's time. Like new_figure's, not tied to pyplot.
-        fig = Figure(figsize=(9.0, 3.4))
+        fig = Figure(figsize=(9.0, 3.8))
         left, right = fig.subplots(1, 2, width_ratios=[1.6, 1])
-        fig.subplots_adjust(left=0.07, right=0.985, bottom=0.17, top=0.9, wspace=0.42)
+        fig.subplots_adjust(left=0.07, right=0.985, bottom=0.29, top=0.9, wspace=0.42)
         series = [
             ("precision", "Precision", "-", "o", OKABE_ITO["blue"]),
             ("recall", "Recall", "--", "s", OKABE_ITO["orange"]),
@@ -183,6 +192,9 @@ class ThresholdExplorer(widgets.VBox):
         ]
         for key, label, style, marker, colour in series:
             values = [row[key] for row in self.curve]
+            if key == "precision":  # a gap, not a plunge to 0, where too few tweets are flagged to measure it
+                values = [v if row["tp"] + row["fp"] >= MIN_FLAGGED_FOR_PRECISION else np.nan
+                          for v, row in zip(values, self.curve)]
             left.plot(_GRID, values, linestyle=style, marker=marker, markevery=12, color=colour, label=label)
         left.axvline(threshold, color=OKABE_ITO["black"], linewidth=1.2)
         left.annotate(f"threshold {threshold:.2f}", (threshold, 1.02), ha="center", fontsize=9, annotation_clip=False)
@@ -190,15 +202,17 @@ class ThresholdExplorer(widgets.VBox):
         left.set_ylim(0, 1.0)
         left.set_xlabel("Threshold (flag if score \u2265 threshold)")
         left.set_ylabel("Rate on held-out tweets")
-        left.legend(loc="center right", fontsize=8)
-        # Bars named on the axis and numbered on top, so their colour carries no meaning of its own.
-        bars = [("Wrongful\nremovals", self.per_day["wrongful_removals"]), ("Missed\nhateful posts", self.per_day["missed_hateful"])]
-        for x, (_, value) in enumerate(bars):
-            right.bar(x, value, color=OKABE_ITO["sky_blue"], edgecolor=OKABE_ITO["black"])
+        # Below the axes, so the legend never covers a curve.
+        left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8, frameon=False)
+        # Bars named on the axis and numbered on top, and told apart by hatching as well as colour.
+        bars = [("Wrongful\nremovals", self.per_day["wrongful_removals"], OKABE_ITO["vermillion"], "//"),
+                ("Missed\nhateful posts", self.per_day["missed_hateful"], OKABE_ITO["sky_blue"], "..")]
+        for x, (_, value, colour, hatch) in enumerate(bars):
+            right.bar(x, value, color=colour, hatch=hatch, edgecolor=OKABE_ITO["black"])
             right.annotate(f"{value:,.0f}", (x, value), ha="center", va="bottom", fontsize=9)
-        right.set_xticks([0, 1], [label for label, _ in bars])
+        right.set_xticks([0, 1], [bar[0] for bar in bars])
         right.set_ylabel("Posts per day")
-        right.set_ylim(0, max(1.0, max(v for _, v in bars)) * 1.18)
+        right.set_ylim(0, max(1.0, max(bar[1] for bar in bars)) * 1.18)
         right.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         right.set_title("Errors per day (assumed scale)", fontsize=10)
         return fig
@@ -218,7 +232,7 @@ def explore_threshold(model=None, threshold: float | None = None, posts_per_day:
         Its held-out ``test_labels`` and ``test_scores`` are used; default
         :func:`modlab.classifier.trained` (trains once per kernel).
     threshold : float, optional
-        Starting threshold; default the model's operating threshold rounded to 0.01.
+        Starting threshold; default the model's operating threshold rounded to 0.01 (the slider's step).
     posts_per_day : int
         Starting posts screened per day (one of :data:`POSTS_PER_DAY_CHOICES`).
     prevalence : float
