@@ -87,7 +87,7 @@ def test_answers_rounded_further_than_asked_are_told_so(model, hatecheck):
     for question, value in [(ex.q1, round(v["auc"], 2)), (ex.q5, round(v["fpr_max"], 2)),
                             (ex.q4, round(v["worst"], 2)), (ex.q6, round(v["bpsn"], 1))]:
         feedback = question.evaluate(value)
-        assert not feedback.correct and "rounded too far: give 3 decimal places" in feedback.message, (question, value)
+        assert not feedback.correct and "rounded too far: give it to three decimal places" in feedback.message, (question, value)
     assert ex.q1.evaluate(round(v["auc"], 3)).correct and not ex.q1.evaluate(round(v["auc"], 2) + 0.01).correct
 
 

@@ -281,6 +281,27 @@ def _is_rounding_of(number: float, value: float) -> bool:
     return any(math.isclose(number, r, rel_tol=1e-9, abs_tol=1e-12) for r in roundings)
 
 
+def precision_words(places: int) -> str:
+    """Say a rounding in words, as the lessons' prompts do.
+
+    Parameters
+    ----------
+    places : int
+        Decimal places (3), 0 for whole numbers, negative for tens, hundreds... (-2).
+
+    Returns
+    -------
+    str
+        ``"three decimal places"``, ``"one decimal place"``, ``"the nearest whole number"``, ``"the nearest 100"``.
+    """
+    if places > 0:
+        number = {1: "one", 2: "two", 3: "three", 4: "four"}.get(places, str(places))
+        return f"{number} decimal place{'s' if places > 1 else ''}"
+    if places == 0:
+        return "the nearest whole number"
+    return f"the nearest {10 ** -places:,}"
+
+
 class NumberQuestion(Question):
     """A question whose answer is one number.
 
@@ -411,9 +432,7 @@ class NumberQuestion(Question):
         return any(math.isclose(number, r, rel_tol=1e-9, abs_tol=1e-12) for r in coarser)
 
     def _rounded_too_far_message(self) -> str:
-        if self.places > 0:
-            return f"rounded too far: give {self.places} decimal places (or leave the value unrounded)."
-        return f"rounded too far: give it to the nearest {10 ** -self.places:,} (or leave the value unrounded)."
+        return f"rounded too far: give it to {precision_words(self.places)} (or leave the value unrounded)."
 
     def _diagnose(self, number: float) -> str:
         """A generic message saying what is off, without the answer."""

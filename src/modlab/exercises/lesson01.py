@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from modlab import capacity as _capacity
-from modlab.exercises.base import ChoiceQuestion, NumberQuestion
+from modlab.exercises.base import ChoiceQuestion, NumberQuestion, precision_words
 
 
 def _figure(report: str, metric: str, policy: str) -> float:
@@ -50,33 +50,16 @@ def _unreviewed(scenario: str, group: str) -> float:
 
 
 #: How far each numeric answer may be rounded, in decimal places; each exercise in the lesson says the
-#: same in words (:data:`PRECISION_WORDS`). The check accepts the full value or the value rounded so far,
+#: same in words. The check accepts the full value or the value rounded so far,
 #: never a coarser rounding: a tolerance of half a unit in the last place asked (plus the kit's usual 0.1%).
 DECIMALS = {"q2": 3, "q3": 3, "q4": 0, "q5": 0, "q7": 3}
-#: The words the exercises use for :data:`DECIMALS`.
-PRECISION_WORDS = {3: "three decimal places", 0: "the nearest whole number"}
+#: The words the exercises use for :data:`DECIMALS` (the checks' messages use the same words).
+PRECISION_WORDS = {places: precision_words(places) for places in set(DECIMALS.values())}
 
 
 def _half_unit(decimals: int) -> float:
     """Half a unit in the last decimal place asked: 0.0005 for three places, 0.5 for a whole number."""
     return 0.5 * 10.0 ** -decimals
-
-
-def _rounded_too_far(expected, decimals: int):
-    """A known mistake: the right value rounded to fewer decimal places (or significant figures) than asked.
-
-    ``expected`` is a function returning the exact answer. Zero never counts as a rounding (it is
-    more likely a wrong computation).
-    """
-
-    def predicate(value: float) -> bool:
-        target = expected()
-        coarser = {round(target, places) for places in range(decimals)}
-        coarser |= {float(f"{target:.{figures}g}") for figures in (1, 2, 3)}
-        return any(c != 0 and math.isclose(value, c, rel_tol=1e-9) for c in coarser)
-
-    words = PRECISION_WORDS[decimals]
-    return (predicate, f"that looks rounded further than the question asks: give it to {words} (or the full value pandas computes).")
 
 
 q1 = ChoiceQuestion(
@@ -103,12 +86,12 @@ q2 = NumberQuestion(
     kind="proportion",
     rel_tol=1e-3,
     abs_tol=_half_unit(DECIMALS["q2"]),  # accepts 0.298, refuses 0.30
+    places=DECIMALS["q2"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, 1 / _suspended_share(), rel_tol=1e-3),
          "this is upside down: divide the suspended accounts by the actioned accounts."),
         (lambda v: math.isclose(v, _figure("twitter_2021h2", "accounts_suspended", "all") / _figure("twitter_2021h2", "content_removed", "all"), rel_tol=1e-3),
          "that divides by content removed; the question compares two kinds of account figures."),
-        _rounded_too_far(_suspended_share, DECIMALS["q2"]),
     ],
     hints=[
         "Select the rows of report 'twitter_2021h2' with policy 'all'; you need the metrics 'accounts_suspended' and 'accounts_actioned'.",
@@ -123,12 +106,12 @@ q3 = NumberQuestion(
     kind="proportion",
     rel_tol=1e-3,
     abs_tol=_half_unit(DECIMALS["q3"]),  # accepts 0.082, refuses 0.08
+    places=DECIMALS["q3"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, _figure("twitter_2021h2", "accounts_suspended", "hateful_conduct") / _listed_policies_2021(), rel_tol=5e-3),
          "that divides by the sum of the seven listed policies; the question asks for a share of all suspensions (policy 'all')."),
         (lambda v: math.isclose(v, _figure("twitter_2021h2", "accounts_suspended", "hateful_conduct") / _figure("twitter_2021h2", "accounts_actioned", "all"), rel_tol=5e-3),
          "that is a share of all actioned accounts; the question asks for a share of suspended accounts."),
-        _rounded_too_far(_hateful_share, DECIMALS["q3"]),
     ],
     hints=[
         "Both numbers are accounts_suspended rows of report 'twitter_2021h2': one with policy 'hateful_conduct', one with policy 'all'.",
@@ -143,10 +126,10 @@ q4 = NumberQuestion(
     kind="number",
     rel_tol=1e-3,
     abs_tol=_half_unit(DECIMALS["q4"]),  # accepts 477, refuses 480
+    places=DECIMALS["q4"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, 1 / _hateful_ratio(), rel_tol=0.01),
          "this is upside down: how many times the 2020 figure is the 2024 one, so divide 2020 by 2024."),
-        _rounded_too_far(_hateful_ratio, DECIMALS["q4"]),
     ],
     hints=[
         "The two rows have metric 'accounts_actioned' and policy 'hateful_conduct'; one is report 'twitter_2020h2', the other 'x_2024h1'.",
@@ -161,10 +144,10 @@ q5 = NumberQuestion(
     kind="number",
     rel_tol=1e-3,
     abs_tol=_half_unit(DECIMALS["q5"]),  # accepts 35, refuses 40
+    places=DECIMALS["q5"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, 1e6 / _actions_per_million_reports(), rel_tol=0.01),
          "this is upside down: that is reports per action. Divide actions by reports, then multiply by a million."),
-        _rounded_too_far(_actions_per_million_reports, DECIMALS["q5"]),
     ],
     hints=[
         "Actions per report = accounts actioned / reports, both for report 'x_2024h1' and policy 'hateful_conduct'.",
@@ -197,12 +180,12 @@ q7 = NumberQuestion(
     kind="proportion",
     rel_tol=1e-3,
     abs_tol=_half_unit(DECIMALS["q7"]),  # accepts 0.912, refuses 0.91 and 0.9
+    places=DECIMALS["q7"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, _unreviewed("before Nov 2022", "All other languages"), rel_tol=5e-3),
          "that is the 'before Nov 2022' scenario; use the one after the contractor cuts."),
         (lambda v: math.isclose(v, _unreviewed("after the contractor cuts", "All languages"), rel_tol=5e-3),
          "that is all languages together; the question asks for the row 'All other languages'."),
-        _rounded_too_far(lambda: _unreviewed("after the contractor cuts", "All other languages"), DECIMALS["q7"]),
     ],
     hints=[
         "capacity.summarise(capacity.PRESETS['after the contractor cuts']) gives a table indexed by language group.",

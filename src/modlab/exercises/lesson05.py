@@ -112,12 +112,6 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, **THREE_DECIMALS)
 
 
-def _rounded_too_far(expected):
-    """A mistake for a proportion rounded to two decimals (or fewer digits): right, but not precise enough."""
-    return (lambda v: not _close(v, expected()) and abs(v - expected()) <= 0.005 + 1e-12,
-            "close, but rounded too far: give the proportion to three decimal places (e.g. 0.123), or leave it unrounded.")
-
-
 # --- the questions --------------------------------------------------------------------------------
 
 q1 = ChoiceQuestion(
@@ -147,11 +141,11 @@ q2 = NumberQuestion(
     lambda: float(_lexicon_match().mean()),
     kind="proportion",
     **THREE_DECIMALS,
+    places=3,  # an answer rounded to two decimals is told so
     mistakes=[
         (lambda v: _close(v, float(_lexicon_match().sum())), "that is the number of tweets; the question asks for their share of all tweets."),
         (lambda v: _close(v, float(_lexicon_match(False).mean())),
          "that counts matches inside longer words too; use the filter's default, whole words."),
-        _rounded_too_far(lambda: float(_lexicon_match().mean())),
     ],
     hints=[
         "A share is (tweets with a match) / (all tweets); lexicon_match holds one True/False per tweet.",
@@ -166,11 +160,11 @@ q3 = NumberQuestion(
     lambda: _precision((0,)),
     kind="proportion",
     **THREE_DECIMALS,
+    places=3,  # an answer rounded to two decimals is told so
     mistakes=[
         (lambda v: _close(v, _recall_hate()), "that is the share of hate tweets the filter catches (recall); precision is the share of *flagged* tweets that are hate."),
         (lambda v: _close(v, _share_of_class((0,))), "that is the share of hate among *all* tweets (the base rate); look only at the tweets the filter flags."),
         (lambda v: _close(v, _precision((0, 1))), "that counts offensive tweets too; here only class 0 (hate speech) counts."),
-        _rounded_too_far(lambda: _precision((0,))),
     ],
     hints=[
         "Precision looks only at the tweets the filter flags: of those, what share are hate?",
@@ -185,6 +179,7 @@ q4 = NumberQuestion(
     lambda: _precision((0, 1)),
     kind="proportion",
     **THREE_DECIMALS,
+    places=3,  # an answer rounded to two decimals is told so
     mistakes=[
         (lambda v: _close(v, _share_of_class((0, 1))), "that is the share of hate-or-offensive among *all* tweets; look only at the flagged tweets."),
         (lambda v: _close(v, _precision((0,))), "that is the precision for hate alone (Exercise 3); count class 1 (offensive) as well."),
@@ -192,7 +187,6 @@ q4 = NumberQuestion(
         (lambda v: _close(v, _precision((1,))), "that counts offensive tweets (class 1) only; a hate tweet (class 0) is a right flag too."),
         (lambda v: _close(v, 1 - _precision((0,))),
          "that is 1 minus the precision for hate: the share of flags that are offensive *or neither*; leave out 'neither' (class 2) and keep hate (class 0)."),
-        _rounded_too_far(lambda: _precision((0, 1))),
     ],
     hints=[
         "Same idea as Exercise 3: among the flagged tweets only, but now a flag is right for two labels.",
@@ -238,11 +232,11 @@ q7 = NumberQuestion(
     lambda: _starter_scores()["recall"],
     kind="proportion",
     **THREE_DECIMALS,
+    places=3,  # an answer rounded to two decimals is told so
     mistakes=[
         (lambda v: _close(v, _starter_scores()["precision"]), "that is precision (the share of flagged cases that are hateful); recall is the share of hateful cases flagged."),
         (lambda v: _close(v, _starter_scores()["accuracy"]), "that is accuracy over all cases; recall looks only at the hateful cases."),
         (lambda v: _close(v, _starter_scores()["flagged_share"]), "that is the share of all cases flagged; recall looks only at the hateful ones."),
-        _rounded_too_far(lambda: _starter_scores()["recall"]),
     ],
     hints=[
         "Recall looks only at the cases that are hateful: of those, what share does the filter flag?",
