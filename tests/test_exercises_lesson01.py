@@ -60,7 +60,7 @@ def test_answers_rounded_as_the_question_asks_are_correct(question, rounded):
 def test_answers_rounded_further_are_not_yet_and_say_how_far_to_round(question, rounded):
     feedback = question.evaluate(rounded)
     assert feedback.status == INCORRECT
-    assert "rounded too far" in feedback.message
+    assert "rounded further" in feedback.message
     assert ex.PRECISION_WORDS[ex.DECIMALS[_name(question)]] in feedback.message
 
 

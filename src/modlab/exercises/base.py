@@ -281,6 +281,12 @@ def _is_rounding_of(number: float, value: float) -> bool:
     return any(math.isclose(number, r, rel_tol=1e-9, abs_tol=1e-12) for r in roundings)
 
 
+def half_unit(places: int) -> float:
+    """Half a unit in the last decimal place asked (0.0005 for 3 places, 0.5 for whole numbers): the
+    ``abs_tol`` that accepts the value rounded to ``places`` and refuses a coarser rounding."""
+    return 0.5 * 10.0 ** -places
+
+
 def precision_words(places: int) -> str:
     """Say a rounding in words, as the lessons' prompts do.
 
@@ -432,7 +438,8 @@ class NumberQuestion(Question):
         return any(math.isclose(number, r, rel_tol=1e-9, abs_tol=1e-12) for r in coarser)
 
     def _rounded_too_far_message(self) -> str:
-        return f"rounded too far: give it to {precision_words(self.places)} (or leave the value unrounded)."
+        return (f"rounded too far: give it to {precision_words(self.places)} "
+                "(that looks rounded further than the question asks; or leave the value unrounded).")
 
     def _diagnose(self, number: float) -> str:
         """A generic message saying what is off, without the answer."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from modlab import capacity as _capacity
-from modlab.exercises.base import ChoiceQuestion, NumberQuestion, precision_words
+from modlab.exercises.base import ChoiceQuestion, NumberQuestion, half_unit, precision_words
 
 
 def _figure(report: str, metric: str, policy: str) -> float:
@@ -57,10 +57,6 @@ DECIMALS = {"q2": 3, "q3": 3, "q4": 0, "q5": 0, "q7": 3}
 PRECISION_WORDS = {places: precision_words(places) for places in set(DECIMALS.values())}
 
 
-def _half_unit(decimals: int) -> float:
-    """Half a unit in the last decimal place asked: 0.0005 for three places, 0.5 for a whole number."""
-    return 0.5 * 10.0 ** -decimals
-
 
 q1 = ChoiceQuestion(
     "Exercise 1: which step is the decision?",
@@ -85,7 +81,7 @@ q2 = NumberQuestion(
     _suspended_share,
     kind="proportion",
     rel_tol=1e-3,
-    abs_tol=_half_unit(DECIMALS["q2"]),  # accepts 0.298, refuses 0.30
+    abs_tol=half_unit(DECIMALS["q2"]),  # accepts 0.298, refuses 0.30
     places=DECIMALS["q2"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, 1 / _suspended_share(), rel_tol=1e-3),
@@ -105,7 +101,7 @@ q3 = NumberQuestion(
     _hateful_share,
     kind="proportion",
     rel_tol=1e-3,
-    abs_tol=_half_unit(DECIMALS["q3"]),  # accepts 0.082, refuses 0.08
+    abs_tol=half_unit(DECIMALS["q3"]),  # accepts 0.082, refuses 0.08
     places=DECIMALS["q3"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, _figure("twitter_2021h2", "accounts_suspended", "hateful_conduct") / _listed_policies_2021(), rel_tol=5e-3),
@@ -125,7 +121,7 @@ q4 = NumberQuestion(
     _hateful_ratio,
     kind="number",
     rel_tol=1e-3,
-    abs_tol=_half_unit(DECIMALS["q4"]),  # accepts 477, refuses 480
+    abs_tol=half_unit(DECIMALS["q4"]),  # accepts 477, refuses 480
     places=DECIMALS["q4"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, 1 / _hateful_ratio(), rel_tol=0.01),
@@ -143,7 +139,7 @@ q5 = NumberQuestion(
     _actions_per_million_reports,
     kind="number",
     rel_tol=1e-3,
-    abs_tol=_half_unit(DECIMALS["q5"]),  # accepts 35, refuses 40
+    abs_tol=half_unit(DECIMALS["q5"]),  # accepts 35, refuses 40
     places=DECIMALS["q5"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, 1e6 / _actions_per_million_reports(), rel_tol=0.01),
@@ -179,7 +175,7 @@ q7 = NumberQuestion(
     lambda: _unreviewed("after the contractor cuts", "All other languages"),
     kind="proportion",
     rel_tol=1e-3,
-    abs_tol=_half_unit(DECIMALS["q7"]),  # accepts 0.912, refuses 0.91 and 0.9
+    abs_tol=half_unit(DECIMALS["q7"]),  # accepts 0.912, refuses 0.91 and 0.9
     places=DECIMALS["q7"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: math.isclose(v, _unreviewed("before Nov 2022", "All other languages"), rel_tol=5e-3),

@@ -14,36 +14,19 @@ import numpy as np
 
 from modlab import agreement as _agreement
 from modlab import annotation_sim as _sim
-from modlab.exercises.base import ChoiceQuestion, NumberQuestion
+from modlab.exercises.base import ChoiceQuestion, NumberQuestion, half_unit, precision_words
 
 #: How far each numeric answer may be rounded, in decimal places; each exercise in the lesson says the
 #: same in words (:data:`PRECISION_WORDS`). The check accepts the full value or the value rounded so far,
 #: never a coarser rounding: a tolerance of half a unit in the last place asked (plus the kit's usual 0.1%).
 DECIMALS = {"q1": 4, "q2": 4, "q3": 3, "q4": 3, "q5": 3, "q7": 3}
 #: The words the exercises use for :data:`DECIMALS`.
-PRECISION_WORDS = {4: "four decimal places", 3: "three decimal places"}
+PRECISION_WORDS = {places: precision_words(places) for places in set(DECIMALS.values())}
 
 #: The simulated study of Exercise 7: the explorer's starting values with a dialect bias of 1 SD.
 EXERCISE7_SETUP = _sim.AnnotationSetup(dialect_bias=1.0)
 EXERCISE7_SEED = 0
 
-
-def _half_unit(decimals: int) -> float:
-    """Half a unit in the last decimal place asked: 0.0005 for three places."""
-    return 0.5 * 10.0 ** -decimals
-
-
-def _rounded_too_far(expected, decimals: int):
-    """A known mistake: the right value rounded to fewer decimal places (or significant figures) than asked."""
-
-    def predicate(value: float) -> bool:
-        target = expected()
-        coarser = {round(target, places) for places in range(decimals)}
-        coarser |= {float(f"{target:.{figures}g}") for figures in (1, 2)}
-        return any(c != 0 and math.isclose(value, c, rel_tol=1e-9) for c in coarser)
-
-    words = PRECISION_WORDS[decimals]
-    return (predicate, f"that looks rounded further than the question asks: give it to {words} (or the full value).")
 
 
 def _close(value: float, target: float, tol: float = 5e-4) -> bool:
@@ -154,7 +137,8 @@ q1 = NumberQuestion(
     _hate_label_share,
     kind="proportion",
     rel_tol=1e-9,  # the tolerance is abs_tol alone: half a unit in the last place asked
-    abs_tol=_half_unit(DECIMALS["q1"]),
+    abs_tol=half_unit(DECIMALS["q1"]),
+    places=DECIMALS["q1"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: _close(v, _strict_hate_label_share(), 5e-5),
          "that counts a tweet only when more than half its coders said hate. The dataset's label is the class with the "
@@ -163,7 +147,6 @@ q1 = NumberQuestion(
          "that is the share of tweets at least one coder called hate; the question asks for the dataset's label (class == 0)."),
         (lambda v: math.isclose(v, float((_davidson()["class"] == 1).mean()), rel_tol=1e-3),
          "class 1 is offensive language; hate speech is class 0."),
-        _rounded_too_far(_hate_label_share, DECIMALS["q1"]),
     ],
     hints=[
         "The column class holds each tweet's label, the class most of its coders chose: 0 hate speech, 1 offensive language, 2 neither.",
@@ -177,7 +160,8 @@ q2 = NumberQuestion(
     _unanimous_hate_share,
     kind="proportion",
     rel_tol=1e-9,  # the tolerance is abs_tol alone: half a unit in the last place asked
-    abs_tol=_half_unit(DECIMALS["q2"]),
+    abs_tol=half_unit(DECIMALS["q2"]),
+    places=DECIMALS["q2"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: _close(v, _at_least_three_hate_share(), 5e-5),
          "that counts tweets where at least three coders said hate; unanimous means every coder of the tweet (hate_speech == count)."),
@@ -190,7 +174,6 @@ q2 = NumberQuestion(
          "that is the share of tweets on which the coders were unanimous about any class; the question asks about hate speech."),
         (lambda v: _close(v, _hate_label_share(), 5e-5),
          "that is the dataset's label again (Exercise 1); unanimous is stricter: every coder chose hate speech."),
-        _rounded_too_far(_unanimous_hate_share, DECIMALS["q2"]),
     ],
     hints=[
         "A tweet is unanimous hate when the number of coders who chose hate speech equals its number of coders.",
@@ -204,14 +187,14 @@ q3 = NumberQuestion(
     _fleiss_three_coders,
     kind="number",
     rel_tol=1e-9,  # the tolerance is abs_tol alone: half a unit in the last place asked
-    abs_tol=_half_unit(DECIMALS["q3"]),
+    abs_tol=half_unit(DECIMALS["q3"]),
+    places=DECIMALS["q3"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: _close(v, float(np.mean(_agreement.modal_share(_agreement.coder_counts(_davidson()))))),
          "that is the average share of coders who chose the most common class: agreement without the correction for chance."),
         (lambda v: _close(v, _fleiss_with_count_column()),
          "the table has a count column too: fleiss_kappa reads every column as a category. Keep only the three "
          "class columns (hate_speech, offensive_language, neither)."),
-        _rounded_too_far(_fleiss_three_coders, DECIMALS["q3"]),
     ],
     hints=[
         "Keep the rows with tweets['count'] == 3, then take the three count columns: hate_speech, offensive_language, neither.",
@@ -225,7 +208,8 @@ q4 = NumberQuestion(
     _alpha,
     kind="number",
     rel_tol=1e-9,  # the tolerance is abs_tol alone: half a unit in the last place asked
-    abs_tol=_half_unit(DECIMALS["q4"]),
+    abs_tol=half_unit(DECIMALS["q4"]),
+    places=DECIMALS["q4"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: _close(v, _alpha_transposed()),
          "the matrix is the wrong way round: krippendorff.alpha wants one row per annotator and one column per case (transpose with .T)."),
@@ -234,7 +218,6 @@ q4 = NumberQuestion(
          "missing (NaN), e.g. with .where(labels.notna())."),
         (lambda v: _close(v, _alpha_missing_as_category()),
          "the empty cells became a category of their own; they must stay missing (NaN) so alpha ignores them."),
-        _rounded_too_far(_alpha, DECIMALS["q4"]),
     ],
     hints=[
         "First make a numeric copy of labels: 1.0 for 'hateful', 0.0 for 'non-hateful', NaN where empty. "
@@ -255,12 +238,12 @@ q5 = NumberQuestion(
     _lowest_kappa,
     kind="number",
     rel_tol=1e-9,  # the tolerance is abs_tol alone: half a unit in the last place asked
-    abs_tol=_half_unit(DECIMALS["q5"]),
+    abs_tol=half_unit(DECIMALS["q5"]),
+    places=DECIMALS["q5"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: _close(v, float(_pairs()["kappa"].max())), "that is the highest kappa; the question asks for the lowest."),
         (lambda v: _close(v, float(_pairs()["percent_agreement"].min())),
          "that is the lowest percent agreement; kappa corrects it for the agreement expected by chance."),
-        _rounded_too_far(_lowest_kappa, DECIMALS["q5"]),
     ],
     hints=[
         "pairs = agreement.pairwise_cohen_kappa(labels) gives one row per pair of annotators, with their kappa.",
@@ -293,13 +276,13 @@ q7 = NumberQuestion(
     lambda: _exercise7_stats()["false_positive_rate_dialect"],
     kind="proportion",
     rel_tol=1e-9,  # the tolerance is abs_tol alone: half a unit in the last place asked
-    abs_tol=_half_unit(DECIMALS["q7"]),
+    abs_tol=half_unit(DECIMALS["q7"]),
+    places=DECIMALS["q7"],  # an answer rounded further is told so
     mistakes=[
         (lambda v: _close(v, _exercise7_stats()["false_positive_rate_other"]),
          "that is the rate for the other items; the question asks about the dialect items."),
         (lambda v: _close(v, _exercise7_stats()["measured_prevalence_dialect"]),
          "that is the measured prevalence of the dialect items (hateful ones included); the question asks about the truly harmless ones."),
-        _rounded_too_far(lambda: _exercise7_stats()["false_positive_rate_dialect"], DECIMALS["q7"]),
     ],
     hints=[
         "Build the study: setup = annotation_sim.AnnotationSetup(dialect_bias=1.0) keeps every other setting at its "
