@@ -75,5 +75,9 @@ def test_check_and_hidden_tests_agree(question, name, hidden):
 
 def test_the_grid_covers_every_graded_question():
     found = {p.values[0].label for p in _check_cells()}
-    assert len(found) >= 28  # lesson 00: 3, lesson 01: 8, lesson 02: 8, lesson 03: 9
+    assert len(found) >= 36  # lesson 00: 3, lesson 01: 8, lesson 02: 8, lesson 03: 9, lesson 09: 8
     assert {p.values[0].label.split(':')[0] for p in _check_cells() if p.id.startswith('02_')} == {f'Exercise {i}' for i in range(1, 9)}
+
+
+def test_the_capstone_checks_are_all_in_the_grid():
+    assert {p.values[0].label.split(':')[0] for p in _check_cells() if p.id.startswith('09_')} == {f'Exercise {i}' for i in range(1, 9)}
