@@ -175,3 +175,17 @@ def test_type_names_take_the_right_article():
     from modlab.exercises.base import describe_type
 
     assert describe_type(3) == "an int" and describe_type(0.5) == "a float" and describe_type({}) == "a dict"
+
+
+def test_a_value_exactly_halfway_is_rounded_too_far_both_ways():
+    # 11/400 = 0.0275 asked to 4 places: 0.028 (half up) and 0.027 (the float's own rounding) are the same mistake
+    question = NumberQuestion("q", 11 / 400, abs_tol=0.00005, places=4)
+    for coarse in (0.027, 0.028, 0.03):
+        assert "rounded too far" in question.evaluate(coarse).message
+    assert "too high" in question.evaluate(0.029).message
+    negative = NumberQuestion("q", -11 / 400, abs_tol=0.00005, places=4)
+    assert "rounded too far" in negative.evaluate(-0.028).message and "rounded too far" in negative.evaluate(-0.027).message
+    hundreds = NumberQuestion("q", 1250, abs_tol=0.5, places=0)
+    assert "rounded too far" in hundreds.evaluate(1300).message and "rounded too far" in hundreds.evaluate(1200).message
+    plain = NumberQuestion("q", 0.0261, abs_tol=0.00005, places=4)  # not halfway: only the one rounding
+    assert "rounded too far" in plain.evaluate(0.026).message and "rounded too far" not in plain.evaluate(0.027).message

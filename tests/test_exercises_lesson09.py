@@ -50,7 +50,8 @@ CASES = [
     (ex.q1, "b", [("a", "whole platform"), ("c", "virality"), ("d", "opt-in")]),
     (ex.q2, 385, [(400, "z = 2"), (100, "z^2 is missing"), (384, "round *up*")]),
     (ex.q3, KEYWORD_SHARE, [(float(AFTER_POSTS["true_hateful"].mean()), "*all* posts"), (KEYWORD_SHARE * 100, "percentage"),
-                            (float(AFTER_POSTS["has_keyword"].mean()), "match a keyword")]),
+                            (float(AFTER_POSTS["has_keyword"].mean()), "match a keyword"),
+                            (float(AFTER_POSTS.loc[AFTER_POSTS["true_hateful"], "has_keyword"].mean()), "reverse conditional")]),
     (ex.q4, KAPPA, [(float((_hateful("annotator_a") == _hateful("annotator_b")).mean()), "percent agreement"),
                     (_kappa(_hateful("annotator_a", AFTER), _hateful("annotator_b", AFTER)), "one period"),
                     (_kappa(_hateful("annotator_a"), _hateful("adjudicated")), "adjudicated")]),
@@ -96,5 +97,28 @@ def test_the_precision_the_prompt_asks_for_is_accepted(question, printed, too_co
 
 def test_the_wald_difference_is_told_apart_from_newcombe():
     # why Exercise 7 asks for 4 decimal places: the two lower ends differ by about 0.0003
-    assert abs(WALD_DIFF_LOW - NEWCOMBE_LOW) > 2 * ex.q7.abs_tol
+    assert abs(WALD_DIFF_LOW - NEWCOMBE_LOW) > 2 * ex.q7.tolerance
     assert "Wald" in ex.q7.evaluate(WALD_DIFF_LOW).message
+
+
+@pytest.mark.parametrize("question, close_but_wrong", [
+    (ex.q3, 0.676),  # 0.6728: rounds to 0.68, not the 0.67 asked
+    (ex.q4, 0.615),  # 0.6192: given to 3 places, and wrong there
+    (ex.q5, 0.0965),  # 0.0961: given to 4 places, and wrong there
+])
+def test_more_places_than_asked_must_be_right_places(question, close_but_wrong):
+    # the prompt says "N decimal places or more": the rounding is accepted, a looser value is not
+    assert question.is_correct(round(question.expected, question.places))
+    assert not question.is_correct(close_but_wrong)
+
+
+def test_a_halfway_difference_rounded_either_way_is_rounded_too_far():
+    assert S1 - S2 == pytest.approx(0.0275, abs=1e-12)  # 11 of 400: exactly halfway at 3 places
+    for coarse in (0.027, 0.028):
+        assert "rounded too far" in ex.q6.evaluate(coarse).message
+
+
+def test_the_wald_end_rounded_to_four_places_is_diagnosed_as_wald_first():
+    assert round(WALD_DIFF_LOW, 4) == round(NEWCOMBE_LOW, 3)  # the same number: Wald to 4 places, Newcombe to 3
+    message = ex.q7.evaluate(round(WALD_DIFF_LOW, 4)).message
+    assert message.startswith("that matches the Wald interval") and "rounded too far" in message

@@ -60,6 +60,16 @@ def test_posts_fall_in_their_windows_and_texts_are_masked_stand_ins(pack):
     assert len(posts) == 7672
 
 
+def test_texts_fit_their_period(pack):
+    # before the suspension nobody can thank the amnesty, quote the ban or say they are back
+    _, posts = pack
+    mentions = posts["text"].str.contains(r"amnesty|the ban|I'm back", regex=True)
+    assert not mentions[posts["period"] == "before_suspension"].any()
+    assert mentions[posts["period"] == "after_reinstatement"].sum() > 100
+    for period, pools in ra._TEXTS.items():  # same pool sizes per period: the draws, and the numbers, do not depend on the words
+        assert {key: len(texts) for key, texts in pools.items()} == {key: len(texts) for key, texts in ra._TEXTS["after_reinstatement"].items()}
+
+
 def test_annotated_sample_is_400_random_posts_per_period_with_labels_only_there(pack):
     _, posts = pack
     assert posts.groupby("period", observed=True)["annotated"].sum().to_dict() == {"after_reinstatement": 400, "before_suspension": 400}

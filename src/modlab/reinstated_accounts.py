@@ -21,7 +21,10 @@ Figures tied to FACTS.md (all [S], secondary):
 - :data:`HATE_SHARE_RATIO` = 1.50 / 1.08: Hickey et al. (PLOS ONE 2025) found weekly hate-post volume
   about +50% while all posts rose about +8% on the whole platform. The pack *assumes* that a reinstated
   account's share of hateful posts grew by the same factor, 1.39: an anchor, not a finding about
-  reinstated accounts (no published figure exists for them);
+  reinstated accounts (no published figure exists for them). The factor is per account and in
+  expectation; the pooled share of one simulated pack moves by a different factor, because prolific
+  accounts weigh more in the pool and posts and labels are random draws
+  (:func:`expected_hateful_share` gives the pooled expectation);
 - the engagement of hateful posts (:data:`HATE_VIRALITY_BEFORE` / ``_AFTER``) reuses lesson 07's shifts,
   which were solved to reproduce the Tufts top-20 counts (1 of 60 before, 7 of 20 after [S]).
 
@@ -37,7 +40,8 @@ et al. 2016 report for untrained hate-speech annotators [S].
 
 The texts are short kit-written templates about an invented group, the *Velari*, with masked tokens
 such as ``[slur-01]`` where a slur would stand; they are English stand-ins whatever the account's
-language. A hidden reference judgement ``true_hateful`` says which posts are hateful: an audit cannot see
+language, and written per period: only posts after reinstatement can mention the ban, the amnesty or
+coming back. A hidden reference judgement ``true_hateful`` says which posts are hateful: an audit cannot see
 it; the lesson reveals it at the end to grade the audit's design.
 """
 
@@ -122,33 +126,64 @@ ADJUDICATOR_ACCURACY = 0.90
 LABELS = ("hateful", "not hateful")
 
 # --- masked, invented texts: the Velari are an invented group; [slur-NN] stands for a masked term ------
-_TEXTS = {
-    (True, True): (
-        "simulated: the Velari are [slur-{n}], every one of them, get them off this site",
-        "simulated: no [slur-{n}] in our town, the Velari should go back",
-        "simulated: I said it before the ban and I say it again: [slur-{n}]",
-        "simulated: [slur-{n}] Velari everywhere, someone should do something about them",
-    ),
+#: Per period, per (hateful, carries a masked term). Before the suspension nobody can mention the ban, the
+#: amnesty or coming back, so those texts exist only after reinstatement. Each period's pools have the same
+#: sizes so the random draws (and every number in the pack) do not depend on which texts are written.
+_SHARED = {
     (True, False): (
         "simulated: funny how the Velari always turn up where the money is",
         "simulated: the Velari breed like rats, look it up",
         "simulated: you know who runs this, and it is not us. the Velari",
         "simulated: our country was fine before the Velari came",
     ),
-    (False, True): (
-        "simulated: someone just called me [slur-{n}] in the replies, reported",
-        "simulated: writing about why [slur-{n}] keeps trending after the amnesty",
-        "simulated: calling Velari people [slur-{n}] is not ok, block and move on",
-        "simulated: the ban was for saying [slur-{n}] once, years ago. still think it was wrong",
-    ),
-    (False, False): (
-        "simulated: I'm back. what did I miss",
-        "simulated: thanks for the amnesty, free speech wins",
-        "simulated: new video up, link in bio",
-        "simulated: terrible match last night",
-        "simulated: good morning, coffee first",
-        "simulated: the Velari festival was great this year",
-    ),
+}
+_TEXTS = {
+    PERIODS[0]: {
+        **_SHARED,
+        (True, True): (
+            "simulated: the Velari are [slur-{n}], every one of them, get them off this site",
+            "simulated: no [slur-{n}] in our town, the Velari should go back",
+            "simulated: report me all you like, the Velari are still [slur-{n}]",
+            "simulated: [slur-{n}] Velari everywhere, someone should do something about them",
+        ),
+        (False, True): (
+            "simulated: someone just called me [slur-{n}] in the replies, reported",
+            "simulated: writing about why [slur-{n}] keeps trending this week",
+            "simulated: calling Velari people [slur-{n}] is not ok, block and move on",
+            "simulated: thread on how [slur-{n}] is used against the Velari, and why it hurts",
+        ),
+        (False, False): (
+            "simulated: off for the weekend, see you monday",
+            "simulated: free speech matters, say what you think",
+            "simulated: new video up, link in bio",
+            "simulated: terrible match last night",
+            "simulated: good morning, coffee first",
+            "simulated: the Velari festival was great this year",
+        ),
+    },
+    PERIODS[1]: {
+        **_SHARED,
+        (True, True): (
+            "simulated: the Velari are [slur-{n}], every one of them, get them off this site",
+            "simulated: no [slur-{n}] in our town, the Velari should go back",
+            "simulated: I said it before the ban and I say it again: [slur-{n}]",
+            "simulated: [slur-{n}] Velari everywhere, someone should do something about them",
+        ),
+        (False, True): (
+            "simulated: someone just called me [slur-{n}] in the replies, reported",
+            "simulated: writing about why [slur-{n}] keeps trending after the amnesty",
+            "simulated: calling Velari people [slur-{n}] is not ok, block and move on",
+            "simulated: the ban was for saying [slur-{n}] once, years ago. still think it was wrong",
+        ),
+        (False, False): (
+            "simulated: I'm back. what did I miss",
+            "simulated: thanks for the amnesty, free speech wins",
+            "simulated: new video up, link in bio",
+            "simulated: terrible match last night",
+            "simulated: good morning, coffee first",
+            "simulated: the Velari festival was great this year",
+        ),
+    },
 }
 #: Masked term numbers the templates use (stand-ins for terms about the invented group).
 _TERMS = (1, 4, 6, 12)
@@ -248,8 +283,8 @@ def simulate_pack(seed: int = DEFAULT_SEED, suspended: pd.DataFrame | None = Non
 
 def _texts(posts: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     out = np.empty(len(posts), dtype=object)
-    for i, (hateful, keyword) in enumerate(zip(posts["true_hateful"], posts["has_keyword"])):
-        pool = _TEXTS[(bool(hateful), bool(keyword))]
+    for i, (period, hateful, keyword) in enumerate(zip(posts["period"], posts["true_hateful"], posts["has_keyword"])):
+        pool = _TEXTS[period][(bool(hateful), bool(keyword))]
         out[i] = pool[rng.integers(len(pool))].format(n=f"{_TERMS[rng.integers(len(_TERMS))]:02d}")
     return out
 

@@ -281,6 +281,20 @@ def _is_rounding_of(number: float, value: float) -> bool:
     return any(math.isclose(number, r, rel_tol=1e-9, abs_tol=1e-12) for r in roundings)
 
 
+def roundings(value: float, places: int) -> set[float]:
+    """``value`` rounded to ``places`` decimal places, the ways a learner may round it.
+
+    Usually one number. A value exactly halfway (0.0275 to 3 places) gives both neighbours
+    ({0.027, 0.028}): Python's ``round`` sees the binary float (0.02749999...) and goes down, while a
+    learner rounding half up writes 0.028; both are the same rounding, so both must get the same message.
+    """
+    scaled = value * 10.0**places
+    low = math.floor(scaled)
+    if math.isclose(scaled - low, 0.5, abs_tol=1e-6):
+        return {round(low / 10.0**places, max(places, 0) + 1), round((low + 1) / 10.0**places, max(places, 0) + 1)}
+    return {round(value, places)}
+
+
 def half_unit(places: int) -> float:
     """Half a unit in the last decimal place asked (0.0005 for 3 places, 0.5 for whole numbers): the
     ``abs_tol`` that accepts the value rounded to ``places`` and refuses a coarser rounding."""
@@ -434,7 +448,7 @@ class NumberQuestion(Question):
 
     def _rounded_too_far(self, number: float) -> bool:
         """True when ``number`` is the right value rounded to fewer places than asked (0.87 for 0.8715)."""
-        coarser = {round(self.expected, places) for places in range(self.places - 1, self.places - 5, -1)} - {0.0}
+        coarser = set().union(*(roundings(self.expected, places) for places in range(self.places - 1, self.places - 5, -1))) - {0.0}
         return any(math.isclose(number, r, rel_tol=1e-9, abs_tol=1e-12) for r in coarser)
 
     def _rounded_too_far_message(self) -> str:

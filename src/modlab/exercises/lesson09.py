@@ -93,6 +93,41 @@ def _near(a: float, b: float, places: int) -> bool:
     return math.isclose(a, b, abs_tol=half_unit(places))
 
 
+def _keyword_recall(period: str = AFTER) -> float:
+    """The reverse conditional of Exercise 3: the share of truly hateful posts that carry a keyword."""
+    posts = _posts()
+    rows = posts[posts["true_hateful"] & (posts["period"] == period)]
+    return float(rows["has_keyword"].mean())
+
+
+def answer_tolerance(value: float, places: int) -> float:
+    """How far from ``value`` an answer may be: the value rounded to ``places`` is accepted, and so is any
+    answer given more precisely that is at least as close; 0.0965 for 0.0961 asked to 3 places is not.
+
+    At least half a unit two places further, for float noise and z = 1.96 instead of 1.95996.
+    The hidden tests in the notebook compute the same tolerance.
+    """
+    return max(abs(value - round(value, places)), half_unit(places + 2)) + 1e-12
+
+
+class _RoundedAnswer(NumberQuestion):
+    """A number asked "to N decimal places or more": tolerance from :func:`answer_tolerance`; a named
+    method mistake (e.g. Wald for Newcombe) is diagnosed before a coarser rounding it coincides with."""
+
+    def __init__(self, label, expected, **kwargs):
+        super().__init__(label, expected, rel_tol=0, abs_tol=0, **kwargs)
+
+    @property
+    def tolerance(self) -> float:
+        return answer_tolerance(self.expected, self.places)
+
+    def close(self, value: float, target: float) -> bool:
+        return math.isclose(value, target, rel_tol=0, abs_tol=self.tolerance)
+
+    def _rounded_too_far(self, number: float) -> bool:
+        return super()._rounded_too_far(number) and not any(predicate(number) for predicate, _ in self.mistakes)
+
+
 q1 = ChoiceQuestion(
     "Exercise 1: the audit's estimand",
     options={
@@ -130,28 +165,29 @@ q2 = NumberQuestion(
     praise="and the pack's 400 random posts per period are just enough: a margin of about 4.9 points each.",
 )
 
-q3 = NumberQuestion(
+q3 = _RoundedAnswer(
     "Exercise 3: truly hateful share of the keyword-matching posts after reinstatement (simulated, 2 decimal places)",
     lambda: _keyword_share(AFTER),
     kind="proportion",
-    abs_tol=half_unit(PLACES["q3"]),
     places=PLACES["q3"],
     mistakes=[
         (lambda v: _near(v, _true_share(AFTER), 2), "that is the share among *all* posts after reinstatement; keep only the posts with has_keyword."),
         (lambda v: _near(v, _keyword_share(BEFORE), 2), "that is the share before suspension; use the after_reinstatement period."),
         (lambda v: _near(v, float(_posts().loc[_posts()["period"] == AFTER, "has_keyword"].mean()), 2),
          "that is the share of posts that match a keyword; the question asks how many of those are hateful (true_hateful)."),
+        (lambda v: _near(v, _keyword_recall(AFTER), 2),
+         "that is the reverse conditional: the share of the hateful posts that match a keyword. The question asks the other way round: "
+         "among the keyword-matching posts, the share that is hateful."),
     ],
-    hints=["Keep the rows whose period is 'after_reinstatement' and whose has_keyword is True.",
+    hints=["Use the full table `posts` (audit_posts hides true_hateful). Keep the rows whose period is 'after_reinstatement' and whose has_keyword is True.",
            "The mean of the True/False column true_hateful on those rows is the share."],
     praise="a keyword sample would report several times the real share of hateful posts: it measures something else (lesson 05).",
 )
 
-q4 = NumberQuestion(
+q4 = _RoundedAnswer(
     "Exercise 4: Cohen's kappa between the two annotators, all 800 labelled posts (simulated, 2 decimal places)",
     _kappa,
     kind="number",
-    abs_tol=half_unit(PLACES["q4"]),
     places=PLACES["q4"],
     mistakes=[
         (lambda v: _near(v, _agreement(), 2), "that is the percent agreement; kappa corrects it for the agreement expected by chance."),
@@ -165,11 +201,10 @@ q4 = NumberQuestion(
     praise="moderate-to-substantial agreement: better than untrained annotators, but far from perfect; report it.",
 )
 
-q5 = NumberQuestion(
+q5 = _RoundedAnswer(
     "Exercise 5: lower end of the 95% Wilson interval for the adjudicated hateful share after reinstatement (simulated, 3 decimal places)",
     lambda: _wilson(_hits(AFTER), _n(AFTER))[0],
     kind="proportion",
-    abs_tol=half_unit(PLACES["q5"]),
     places=PLACES["q5"],
     mistakes=[
         (lambda v: _near(v, _wald(_hits(AFTER), _n(AFTER))[0], 3), "that is the Wald interval (p +/- 1.96 standard errors); use method='wilson'."),
@@ -183,11 +218,10 @@ q5 = NumberQuestion(
     praise="the interval, not only the point estimate, is what the memo reports.",
 )
 
-q6 = NumberQuestion(
+q6 = _RoundedAnswer(
     "Exercise 6: adjudicated hateful share after reinstatement minus before suspension (simulated, proportion, 4 decimal places)",
     _difference,
     kind="number",
-    abs_tol=half_unit(PLACES["q6"]),
     places=PLACES["q6"],
     mistakes=[
         (lambda v: _near(v, _true_share(AFTER) - _true_share(BEFORE), 4), "that uses the hidden true label on every post; an audit only has its labelled sample."),
@@ -199,14 +233,14 @@ q6 = NumberQuestion(
     praise="the point estimate of the estimand from Exercise 1, in the audit's sample.",
 )
 
-q7 = NumberQuestion(
+q7 = _RoundedAnswer(
     "Exercise 7: lower end of the 95% confidence interval for that difference, Newcombe's method (simulated, 4 decimal places)",
     lambda: _diff_ci("newcomb")[0],
     kind="number",
-    abs_tol=half_unit(PLACES["q7"]),
     places=PLACES["q7"],
     mistakes=[
-        (lambda v: _near(v, _diff_ci("wald")[0], 4), "that is the Wald interval for a difference; use method='newcomb' (built from the two Wilson intervals)."),
+        (lambda v: _near(v, _diff_ci("wald")[0], 4), "that matches the Wald interval for a difference; use method='newcomb' (built from the two Wilson intervals). "
+         "If you did use Newcombe's method, this is rounded too far: give four decimal places."),
         (lambda v: _near(v, _diff_ci("newcomb")[1], 4), "that is the upper end; the question asks for the lower one."),
         (lambda v: _near(v, -_diff_ci("newcomb")[1], 4), "that is the interval of before minus after, with its sign flipped: put the after period first."),
     ],
@@ -218,19 +252,19 @@ q7 = NumberQuestion(
 q8 = ChoiceQuestion(
     "Exercise 8: what this audit's design cannot tell us",
     options={
-        "a": "Whether the share of hateful posts in the labelled sample differs between the two periods.",
+        "a": "Whether the hateful share of *all* the reinstated accounts' posts changed, when only 800 posts were labelled.",
         "b": "How precisely the share after reinstatement is estimated.",
-        "c": "Whether the amnesty *caused* any change: the two windows are months or years apart, the whole platform changed in between, and there is no comparable group of accounts that stayed suspended or were never suspended.",
+        "c": "Whether the amnesty itself *caused* the change in these accounts' hateful share.",
         "d": "How well the two annotators agree.",
     },
     answer="c",
     explanations={
-        "a": "that is exactly what Exercises 6-7 estimate, with an interval.",
+        "a": "a random sample is how an audit learns about all the posts: Exercises 6-7 estimate that change, with an interval that says how precisely.",
         "b": "the Wilson interval of Exercise 5 says that.",
         "d": "Cohen's kappa (Exercise 4) measures it.",
     },
     hints=["Which questions did Exercises 4-7 answer? The remaining one is about cause.",
-           "A before/after comparison of one group has no counterfactual: what would these accounts have posted without the amnesty?"],
+           "A before/after comparison of one group has no counterfactual: what would these accounts have posted without the amnesty, in the same weeks?"],
     praise="a before/after comparison of one selected group describes a change; it does not identify the amnesty's effect.",
 )
 
