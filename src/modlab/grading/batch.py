@@ -257,7 +257,13 @@ def grades_frame(results: list[NotebookResult], spec: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["student", *map(column, ids), "auto total", "manual total", "total", "max", "flags"], dtype=str)
 
 
-def write_outputs(results: list[NotebookResult], spec: Any, out: Path) -> None:
+def _prepare_gradebook(solution: Path, lesson: str, out: Path) -> dict:
+    """Register the lesson; return the manual scores stored by an earlier run (runs beside the grading)."""
+    gradebook.register(solution, lesson, out)
+    return gradebook.manual_scores(lesson, out)
+
+
+def write_outputs(results: list[NotebookResult], spec: Any, out: Path, store: bool = True) -> None:
     """Write results/, grades.csv, feedback/ and manual_grading.csv, and store the scores in the gradebook.
 
     Parameters
@@ -268,6 +274,8 @@ def write_outputs(results: list[NotebookResult], spec: Any, out: Path) -> None:
         The lesson.
     out : pathlib.Path
         Output folder.
+    store : bool
+        Also write the scores into ``gradebook.db`` (in this process).
     """
     for folder in ("results", "feedback"):  # only this run's students: no page left from an earlier upload
         shutil.rmtree(out / folder, ignore_errors=True)
@@ -275,7 +283,8 @@ def write_outputs(results: list[NotebookResult], spec: Any, out: Path) -> None:
     for result in results:
         (out / "results" / f"{result.student}.json").write_text(json.dumps(result.to_json(), indent=1, default=str))
         (out / "feedback" / f"{result.student}.html").write_text(feedback.render(result), encoding="utf-8")
-    gradebook.store(results, spec.lesson, out)
+    if store:
+        gradebook.store(results, spec.lesson, out)
     grades_frame(results, spec).to_csv(out / GRADES, index=False)
     manual.write_sheet(sorted(results, key=lambda r: r.student), out / SHEET)
 
@@ -285,9 +294,8 @@ def load_results(out: Path) -> list[NotebookResult]:
     return [NotebookResult.from_json(json.loads(p.read_text())) for p in sorted((out / "results").glob("*.json"))]
 
 
-def _carry_manual(results: list[NotebookResult], spec: Any, out: Path, notes: list[str]) -> None:
+def _carry_manual(results: list[NotebookResult], stored: dict, out: Path, notes: list[str]) -> None:
     """Keep manual scores from an earlier run for answers whose text is unchanged; flag the others."""
-    stored = gradebook.manual_scores(spec.lesson, out)
     before = {(r.student, f.grade_id): f.text for r in load_results(out) for f in r.free_responses}
     kept = 0
     for result in results:
@@ -305,12 +313,11 @@ def _carry_manual(results: list[NotebookResult], spec: Any, out: Path, notes: li
         notes.append(f"kept {kept} manual score(s) from the earlier run (answers unchanged)")
 
 
-def _set_aside_unimported_sheet(out: Path, spec: Any, notes: list[str]) -> None:
+def _set_aside_unimported_sheet(out: Path, stored: dict, notes: list[str]) -> None:
     """A sheet with scores or comments not in the gradebook is someone's work: copy it aside, never overwrite."""
     sheet = out / SHEET
     if not sheet.exists():
         return
-    stored = gradebook.manual_scores(spec.lesson, out)
     try:
         filled = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         pending = any(
@@ -366,17 +373,23 @@ def grade_batch(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
-    results = run_all(submissions, spec, jobs=jobs, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
-                      grade=grade, progress=progress)
-    for result in results:
-        for response in result.free_responses:
-            if not response.text.strip() and response.score is None:
-                response.score = 0.0  # as nbgrader does: nothing written, nothing to grade by hand
-    gradebook.register(spec.solution_path, spec.lesson, out)
-    LessonOutline.of(spec).save(out)
-    _set_aside_unimported_sheet(out, spec, notes)
-    _carry_manual(results, spec, out, notes)
-    write_outputs(results, spec, out)
+    outline = LessonOutline.of(spec)
+    # nbgrader is slow to import and to create a database (it runs alembic): do it in a process of its own
+    # while the notebooks are graded, so it adds nothing to the wall time.
+    with ProcessPoolExecutor(max_workers=1) as keeper:
+        prepared = keeper.submit(_prepare_gradebook, outline.solution_path, outline.lesson, out)
+        results = run_all(submissions, spec, jobs=jobs, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
+                          grade=grade, progress=progress)
+        for result in results:
+            for response in result.free_responses:
+                if not response.text.strip() and response.score is None:
+                    response.score = 0.0  # as nbgrader does: nothing written, nothing to grade by hand
+        stored = prepared.result()
+        outline.save(out)
+        _set_aside_unimported_sheet(out, stored, notes)
+        _carry_manual(results, stored, out, notes)
+        write_outputs(results, outline, out, store=False)
+        keeper.submit(gradebook.store, results, outline.lesson, out).result()
     return BatchSummary(out, results, time.perf_counter() - start, notes)
 
 
