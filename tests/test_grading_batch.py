@@ -206,3 +206,16 @@ def test_results_json_round_trips(graded):
     stored = batch.load_results(out)
     assert [r.to_json() for r in stored] == [r.to_json() for r in sorted(summary.results, key=lambda r: r.student)]
     assert json.loads((out / "lesson.json").read_text())["lesson"] == "03_amnesty_poll"
+
+
+def test_progress_bar_with_eta_goes_to_stderr(tmp_path, capsys):
+    spec = lesson03_outline()
+    upload = tmp_path / "up"
+    for name in ("ana", "ben", "cy"):
+        write_fake(upload / f"{name}.ipynb", correct=["q1-check"])
+    results = batch.run_all(collect(upload, spec.lesson, tmp_path / "work"), spec, jobs=2, grade=fake_grade)
+    assert [(r.student, r.auto_score) for r in results] == [("ana", 1.0), ("ben", 1.0), ("cy", 1.0)]
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    final = captured.err.replace("\r", "\n").strip().splitlines()[-1]
+    assert final.startswith("grading: 100%") and " 3/3 [" in final and "<00:00" in final  # elapsed<remaining
