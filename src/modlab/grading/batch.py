@@ -375,8 +375,8 @@ def grade_batch(
     notes: list[str] = []
     outline = LessonOutline.of(spec)
     # nbgrader is slow to import and to create a database (it runs alembic): do it in a process of its own
-    # while the notebooks are graded, so it adds nothing to the wall time.
-    with ProcessPoolExecutor(max_workers=1) as keeper:
+    # while the notebooks are graded, at low priority so the students' kernels get the CPU first.
+    with ProcessPoolExecutor(max_workers=1, initializer=os.nice, initargs=(10,)) as keeper:
         prepared = keeper.submit(_prepare_gradebook, outline.solution_path, outline.lesson, out)
         results = run_all(submissions, spec, jobs=jobs, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
                           grade=grade, progress=progress)
