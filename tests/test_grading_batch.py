@@ -145,7 +145,8 @@ def test_manual_import_round_trip_and_rerun_keeps_unchanged_scores(tmp_path):
 
     # Same upload again: the hand-given score stays, nothing set aside (the sheet holds only imported values).
     again = _grade(tmp_path, upload, jobs=1)
-    assert again.notes == ["kept 1 manual score(s) from the earlier run (answers unchanged)"]
+    assert again.notes == [f"{out} held an earlier run: regraded, and its outputs rewritten",
+                           "kept 1 manual score(s) from the earlier run (answers unchanged)"]
     assert (out / "grades.csv").read_text().splitlines()[1] == alice_row
     assert list(out.glob("manual_grading.unimported-*.csv")) == []
 
@@ -165,7 +166,8 @@ def test_rerun_sets_aside_a_sheet_with_scores_not_imported(tmp_path):
     summary = _grade(tmp_path, upload, jobs=1)
     [aside] = out.glob("manual_grading.unimported-*.csv")
     assert aside.read_text() == work
-    assert summary.notes == [f"manual_grading.csv had scores not yet imported: copied to {aside.name} "
+    assert summary.notes == [f"{out} held an earlier run: regraded, and its outputs rewritten",
+                             f"manual_grading.csv had scores not yet imported: copied to {aside.name} "
                              "(import it with --import-manual)"]
 
 

@@ -373,6 +373,8 @@ def grade_batch(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
+    if load_results(out):
+        notes.append(f"{out} held an earlier run: regraded, and its outputs rewritten")
     outline = LessonOutline.of(spec)
     # nbgrader is slow to import and to create a database (it runs alembic): do it in a process of its own
     # while the notebooks are graded, at low priority so the students' kernels get the CPU first.
