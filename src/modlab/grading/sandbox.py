@@ -1,0 +1,101 @@
+"""Start a grading kernel with resource limits: ``python -m modlab.grading.sandbox [limits] -f CONNECTION_FILE``.
+
+Two processes, so a notebook's ``os.kill(os.getppid(), 9)`` hits this small supervisor and not the grader:
+
+- the **supervisor** (``main``) starts the kernel as its child, forwards SIGTERM, ignores SIGINT (the kernel
+  manager interrupts the whole process group; the kernel itself handles it) and exits with the kernel's code;
+- the **kernel** (``--kernel``) applies ``resource.setrlimit`` (address space, file size, no core dumps), dies
+  with its supervisor (Linux ``PR_SET_PDEATHSIG``), installs the answer exporter
+  (:func:`modlab.grading.export.install`) before any cell runs, and starts ipykernel as
+  ``ipykernel_launcher`` would (``IPKernelApp.initialize`` then ``start``).
+
+This guards against accidents and the cheating classes in the grading tests; it is not a security sandbox
+(a determined notebook can still walk up the process tree). Grade untrusted classes in a container, a VM or
+a separate account.
+
+Sources: ``resource.setrlimit`` (https://docs.python.org/3/library/resource.html), ``prctl(2)``
+``PR_SET_PDEATHSIG``, ipykernel's launcher (``ipykernel/__main__.py``, ``IPKernelApp.launch_instance``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+#: Environment variable carrying the exporter's per-run name; removed before the notebook runs.
+EXPORT_NAME_ENV = "MODLAB_GRADING_EXPORT_NAME"
+_PR_SET_PDEATHSIG = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m modlab.grading.sandbox", add_help=True)
+    parser.add_argument("--memory", type=int, default=0, help="address-space limit in bytes (0: none)")
+    parser.add_argument("--file-size", type=int, default=0, help="largest file the kernel may write, bytes (0: none)")
+    parser.add_argument("--kernel", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _limit_child(memory: int, file_size: int) -> None:
+    """Runs in the kernel process between fork and exec: rlimits and death with the supervisor."""
+    import resource
+
+    if memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if file_size > 0:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the grader's kill of the process group still ends it
+        pass
+
+
+def _run_kernel(kernel_args: list[str]) -> None:
+    export_name = os.environ.pop(EXPORT_NAME_ENV, "")
+    # As ipykernel_launcher: the working folder must not shadow installed modules.
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        sys.path.pop(0)
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(kernel_args)
+    if export_name:
+        from modlab.grading.export import install
+
+        install(app.shell, export_name)
+    app.start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Supervisor (default) or kernel (``--kernel``) entry point; see the module docstring.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        ``[--memory BYTES] [--file-size BYTES] <ipykernel arguments>``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The kernel's exit code (supervisor); the kernel never returns normally.
+    """
+    args, kernel_args = _parser().parse_known_args(sys.argv[1:] if argv is None else argv)
+    if args.kernel:
+        _run_kernel(kernel_args)
+        return 0
+    command = [sys.executable, "-m", "modlab.grading.sandbox", "--kernel", *kernel_args]
+    # A Python-level handler (not SIG_IGN) is reset to the default in the child at exec, so ipykernel
+    # still gets its interrupts; the supervisor just outlives them.
+    signal.signal(signal.SIGINT, lambda *_: None)
+    child = subprocess.Popen(command, preexec_fn=lambda: _limit_child(args.memory, args.file_size))  # noqa: PLW1509
+    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    return child.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
