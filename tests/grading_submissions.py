@@ -219,8 +219,9 @@ CASES = [
          _statuses(**dict.fromkeys(["q5", "q6", "q7", "q8", "q9"], NOT_REACHED)), flags=["kernel died"]),
     Case("sys_exit", lambda: insert_after(answered(ROUNDED), "q6-check", "import sys\nsys.exit()"), ALL_CORRECT,
          flags=["raised SystemExit"]),
+    # exit() asks the front end to stop the kernel; the engine stops there, as JupyterLab would.
     Case("exit_builtin", lambda: insert_after(answered(ROUNDED), "q6-check", "exit()"),
-         _statuses(q7=NOT_REACHED, q8=NOT_REACHED, q9=NOT_REACHED), flags=["kernel died"]),
+         _statuses(q7=NOT_REACHED, q8=NOT_REACHED, q9=NOT_REACHED), flags=["called exit()"]),
     Case("huge_output", lambda: insert_after(answered(ROUNDED), "q2-check", "for _ in range(50):\n    print('x' * 1_000_000)"),
          ALL_CORRECT, flags=["more output than the limit"]),
     Case("memory_hog", lambda: insert_after(answered(ROUNDED), "q2-check", "hog = bytearray(64 * 2**30)"), ALL_CORRECT,
@@ -231,7 +232,9 @@ CASES = [
     Case("edited_check", _edited_check, WRONG_STATUSES, flags=["check cell q1-check was edited", "check cell q5-check was edited"]),
     Case("deleted_checks", _deleted_checks, WRONG_STATUSES,
          flags=["check cell q1-check was deleted", "check cell q2-check was deleted"]),
-    Case("shadow_builtins", lambda: insert_before(answered(WRONG), "q1-answer", _SHADOW), WRONG_STATUSES),
+    # The shadowed float() also breaks one of the lesson's own later cells: the student's doing, flagged.
+    Case("shadow_builtins", lambda: insert_before(answered(WRONG), "q1-answer", _SHADOW), WRONG_STATUSES,
+         flags=["raised ZeroDivisionError"]),
     Case("monkeypatch_libraries", lambda: insert_before(answered(WRONG), "q1-answer", _MONKEYPATCH), WRONG_STATUSES),
     Case("replace_checks", lambda: insert_before(answered(WRONG), "q1-answer", _REPLACE_CHECKS), WRONG_STATUSES),
     Case("rewrite_transformer", lambda: insert_before(answered(WRONG), "q1-answer", _REWRITE_TRANSFORMER), WRONG_STATUSES),

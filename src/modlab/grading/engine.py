@@ -23,6 +23,7 @@ messaging protocol's ``user_expressions`` (https://jupyter-client.readthedocs.io
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -250,7 +251,25 @@ def _sandbox_env(workdir: Path, export_name: str) -> dict[str, str]:
         if name in os.environ:
             env[name] = os.environ[name]
     (home / "tmp").mkdir(parents=True, exist_ok=True)
+    _seed_matplotlib_cache(home / ".matplotlib")
     return env
+
+
+@functools.lru_cache(maxsize=1)
+def _matplotlib_font_caches() -> tuple[Path, ...]:
+    try:
+        import matplotlib
+
+        return tuple(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+    except Exception:  # no cache to share: matplotlib builds one (about a second)
+        return ()
+
+
+def _seed_matplotlib_cache(folder: Path) -> None:
+    """Copy the grader's matplotlib font list into the sandbox: rebuilding it costs ~1 s per notebook."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for cache in _matplotlib_font_caches():
+        shutil.copyfile(cache, folder / cache.name)
 
 
 def _client_class() -> type:
@@ -277,6 +296,10 @@ def _client_class() -> type:
     return _GradingClient
 
 
+class _AskedToExit(Exception):
+    """The notebook called exit() or quit()."""
+
+
 @dataclass
 class _Run:
     replies: dict[int, dict]      # run-cell index -> execute reply content
@@ -284,6 +307,7 @@ class _Run:
     dropped: set[int]             # cells whose output passed the limit
     stopped: str                  # why execution ended early ("" if it did not)
     stopped_at: int               # first run-cell index not executed (len(cells) if all ran)
+    stopped_cell: int             # run-cell index running (or calling exit()) when it stopped; -1 before any
     seconds: float
 
 
@@ -349,7 +373,12 @@ def run_notebook(
         state["index"] = cell_index
 
     def on_cell_executed(cell: Any, cell_index: int, execute_reply: Any) -> None:
-        replies[cell_index] = dict((execute_reply or {}).get("content", {}))
+        content = dict((execute_reply or {}).get("content", {}))
+        replies[cell_index] = content
+        # exit()/quit() only *ask* the front end to stop the kernel (an "ask_exit" payload), which then
+        # dies at a random later moment; stop here, as JupyterLab would, so the grade does not depend on it.
+        if any(p.get("source") == "ask_exit" and not p.get("keepkernel") for p in content.get("payload") or []):
+            raise _AskedToExit
 
     def kill() -> None:
         # A cell that ignores interrupts (or a notebook that is just too long) ends here.
@@ -373,6 +402,7 @@ def run_notebook(
         allow_errors=True,
         iopub_timeout=4,
         record_timing=False,
+        shutdown_kernel="immediate",  # nothing to save in a sandbox: kill it rather than wait for it
         resources={"metadata": {"path": str(workdir)}},
         on_notebook_start=on_notebook_start,
         on_cell_execute=on_cell_execute,
@@ -388,6 +418,8 @@ def run_notebook(
         # The kernel's own stdout/stderr (start-up noise, os.write(2, ...)) must not flood the grader's terminal.
         client.execute(cleanup_kc=True, env=_sandbox_env(workdir, export_name),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except _AskedToExit:
+        stopped = "the notebook called exit() or quit(), which stops the kernel"
     except DeadKernelError:
         stopped = (f"the notebook took longer than {notebook_timeout:g} s and was stopped" if state["killed"]
                    else "the kernel died (for example os._exit(), exit() or running out of memory)")
@@ -401,7 +433,7 @@ def run_notebook(
     if stopped and state["index"] in replies:
         stopped_at = state["index"] + 1
     errors = {i: str(r.get("ename", "")) for i, r in replies.items() if r.get("status") == "error"}
-    return _Run(replies, errors, set(client.dropped), stopped, stopped_at, seconds)
+    return _Run(replies, errors, set(client.dropped), stopped, stopped_at, state["index"], seconds)
 
 
 # ------------------------------------------------------------------------------------------- grading
@@ -560,7 +592,8 @@ def _run_flags(run: _Run, plan: _Plan) -> list[str]:
         flags.append(f"{len(errors) - _MAX_ERROR_FLAGS} more cells raised errors")
     flags += [f"{where(i)} printed more output than the limit; it was not kept" for i in sorted(run.dropped)]
     if run.stopped:
-        flags.append(f"{run.stopped} at {where(min(run.stopped_at, len(plan.origin) - 1))}; later exercises were not reached")
+        at = f" at {where(run.stopped_cell)}" if 0 <= run.stopped_cell < len(plan.origin) else ""
+        flags.append(f"{run.stopped}{at}; later exercises were not reached")
     return flags
 
 

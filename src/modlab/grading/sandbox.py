@@ -2,7 +2,7 @@
 
 Two processes, so a notebook's ``os.kill(os.getppid(), 9)`` hits this small supervisor and not the grader:
 
-- the **supervisor** (``main``) starts the kernel as its child, forwards SIGTERM, ignores SIGINT (the kernel
+- the **supervisor** (``main``) forks the kernel as its child, forwards SIGTERM, ignores SIGINT (the kernel
   manager interrupts the whole process group; the kernel itself handles it) and exits with the kernel's code;
 - the **kernel** (``--kernel``) applies ``resource.setrlimit`` (address space, file size, no core dumps), dies
   with its supervisor (Linux ``PR_SET_PDEATHSIG``), installs the answer exporter
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
 import sys
 
 #: Environment variable carrying the exporter's per-run name; removed before the notebook runs.
@@ -39,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _limit_child(memory: int, file_size: int) -> None:
-    """Runs in the kernel process between fork and exec: rlimits and death with the supervisor."""
+    """Runs in the forked kernel process first: rlimits and death with the supervisor."""
     import resource
 
     if memory > 0:
@@ -72,7 +71,7 @@ def _run_kernel(kernel_args: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Supervisor (default) or kernel (``--kernel``) entry point; see the module docstring.
+    """Supervisor entry point: fork the kernel, then wait for it; see the module docstring.
 
     Parameters
     ----------
@@ -82,19 +81,26 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        The kernel's exit code (supervisor); the kernel never returns normally.
+        The kernel's exit code (or 128 + the signal that ended it), in the supervisor; the forked kernel
+        never returns.
     """
     args, kernel_args = _parser().parse_known_args(sys.argv[1:] if argv is None else argv)
-    if args.kernel:
+    if args.kernel:  # run the kernel in this process (no supervisor), e.g. for debugging
         _run_kernel(kernel_args)
         return 0
-    command = [sys.executable, "-m", "modlab.grading.sandbox", "--kernel", *kernel_args]
-    # A Python-level handler (not SIG_IGN) is reset to the default in the child at exec, so ipykernel
-    # still gets its interrupts; the supervisor just outlives them.
-    signal.signal(signal.SIGINT, lambda *_: None)
-    child = subprocess.Popen(command, preexec_fn=lambda: _limit_child(args.memory, args.file_size))  # noqa: PLW1509
-    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
-    return child.wait()
+    # fork without exec: the kernel does not pay for a second interpreter start-up.
+    child = os.fork()
+    if child == 0:
+        _limit_child(args.memory, args.file_size)
+        try:
+            _run_kernel(kernel_args)
+        finally:
+            os._exit(0)
+    # The kernel manager interrupts the whole process group; the supervisor just outlives it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: os.kill(child, signal.SIGTERM))
+    _, status = os.waitpid(child, 0)
+    return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
 
 
 if __name__ == "__main__":
