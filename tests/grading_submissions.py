@@ -94,6 +94,7 @@ class Case:
     statuses: dict[str, str]          # q1..q9 -> status
     flags: list[str] = field(default_factory=list)  # substrings, each must appear in one flag
     reflections: dict[str, str] = field(default_factory=dict)  # r1/r2 -> expected text
+    notebook_timeout: float = 180     # seconds for the whole run when graded in the tests
 
     @property
     def auto_score(self) -> float:
@@ -192,6 +193,13 @@ def _fake_records() -> nbformat.NotebookNode:
     return nb
 
 
+def _too_long() -> nbformat.NotebookNode:
+    nb = answered(ROUNDED)
+    for _ in range(10):  # 80 s in cells of 8 s, each within the 10 s cell timeout
+        insert_after(nb, "q1-check", "import time\ntime.sleep(8)")
+    return nb
+
+
 def _odd_types() -> nbformat.NotebookNode:
     nb = answered({
         **ROUNDED,
@@ -215,6 +223,15 @@ CASES = [
          flags=["raised ZeroDivisionError"]),
     Case("infinite_loop", lambda: insert_after(answered(ROUNDED), "q5-check", "while True:\n    pass"), ALL_CORRECT,
          flags=["timed out"]),
+    # Swallows the interrupt of the per-cell timeout: the next cell times out too, and the kernel is stopped.
+    Case("stubborn_loop", lambda: insert_after(answered(ROUNDED), "q4-check",
+                                               "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n"
+                                               "    except KeyboardInterrupt:\n        pass"),
+         _statuses(**dict.fromkeys(["q5", "q6", "q7", "q8", "q9"], NOT_REACHED)), flags=["stopped responding"],
+         notebook_timeout=60),
+    # Slow but obedient cells: the per-notebook timeout (30 s) stops it during the sleeps after q1.
+    Case("too_long", _too_long,
+         _statuses(**{q: NOT_REACHED for q in QUESTIONS[1:]}), flags=["longer than 30 s"], notebook_timeout=30),
     Case("os_exit", lambda: insert_after(answered(ROUNDED), "q4-check", "import os\nos._exit(1)"),
          _statuses(**dict.fromkeys(["q5", "q6", "q7", "q8", "q9"], NOT_REACHED)), flags=["kernel died"]),
     Case("sys_exit", lambda: insert_after(answered(ROUNDED), "q6-check", "import sys\nsys.exit()"), ALL_CORRECT,

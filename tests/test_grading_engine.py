@@ -7,7 +7,6 @@ They are graded once per session, two at a time (CI has 2 cores).
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -95,10 +94,11 @@ def graded(tmp_path_factory) -> dict[str, NotebookResult]:
     folder = tmp_path_factory.mktemp("submissions")
     spec = load_spec("03")
     submissions = [Submission(case.name, case.write(folder), original=f"{case.name}.ipynb") for case in CASES]
-    grade = functools.partial(grade_submission, spec=spec, cell_timeout=10, notebook_timeout=180)
     # Two at a time (CI has 2 cores); spawn, so no worker inherits pytest's threads or state.
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(grade, submissions))
+        futures = [pool.submit(grade_submission, submission, spec, cell_timeout=10, notebook_timeout=case.notebook_timeout)
+                   for case, submission in zip(CASES, submissions)]
+        results = [future.result() for future in futures]
     for result in results:
         print(f"{result.student:22s} {result.auto_score:3.0f}/9  run {result.execution_seconds:5.1f} s  "
               f"graded {result.grading_seconds:5.1f} s  flags: {result.flags}")

@@ -296,8 +296,13 @@ def _client_class() -> type:
     return _GradingClient
 
 
-class _AskedToExit(Exception):
-    """The notebook called exit() or quit()."""
+# nbclient logs every dead kernel and timeout as an error; here they are expected and become flags.
+_QUIET_LOG = logging.getLogger(f"{__name__}.nbclient")
+_QUIET_LOG.setLevel(logging.CRITICAL)
+
+
+class _Stop(Exception):
+    """Stop running the notebook (raised from nbclient's hooks); the argument is the reason."""
 
 
 @dataclass
@@ -352,7 +357,8 @@ def run_notebook(
     argv = [sys.executable, "-m", "modlab.grading.sandbox", "--memory", str(int(memory_limit_bytes)),
             "--file-size", str(int(file_size_limit_bytes)), "-f", "{connection_file}"]
     replies: dict[int, dict] = {}
-    state = {"index": -1, "killed": False, "pid": None}
+    state = {"index": -1, "killed": False, "pid": None, "timed_out": False}
+    too_long = f"the notebook took longer than {notebook_timeout:g} s and was stopped"
     deadline = time.monotonic() + notebook_timeout
 
     def on_notebook_start(notebook: Any) -> None:
@@ -378,7 +384,15 @@ def run_notebook(
         # exit()/quit() only *ask* the front end to stop the kernel (an "ask_exit" payload), which then
         # dies at a random later moment; stop here, as JupyterLab would, so the grade does not depend on it.
         if any(p.get("source") == "ask_exit" and not p.get("keepkernel") for p in content.get("payload") or []):
-            raise _AskedToExit
+            raise _Stop("the notebook called exit() or quit(), which stops the kernel")
+        timed_out = content.get("ename") == "CellTimeoutError"
+        if timed_out and time.monotonic() >= deadline - 0.5:
+            raise _Stop(too_long)
+        if timed_out and state["timed_out"]:
+            # Two timeouts in a row: the interrupt did not stop the first cell (it swallows KeyboardInterrupt),
+            # so every later cell would only queue behind it.
+            raise _Stop("the kernel stopped responding after a cell timed out (it ignored the interrupt)")
+        state["timed_out"] = timed_out
 
     def kill() -> None:
         # A cell that ignores interrupts (or a notebook that is just too long) ends here.
@@ -407,7 +421,7 @@ def run_notebook(
         on_notebook_start=on_notebook_start,
         on_cell_execute=on_cell_execute,
         on_cell_executed=on_cell_executed,
-        log=logging.getLogger(f"{__name__}.nbclient"),
+        log=_QUIET_LOG,
     )
     client.output_limit = output_limit_bytes
     client._sizes, client.dropped = {}, set()
@@ -418,11 +432,11 @@ def run_notebook(
         # The kernel's own stdout/stderr (start-up noise, os.write(2, ...)) must not flood the grader's terminal.
         client.execute(cleanup_kc=True, env=_sandbox_env(workdir, export_name),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except _AskedToExit:
-        stopped = "the notebook called exit() or quit(), which stops the kernel"
+    except _Stop as stop:
+        stopped = str(stop)
     except DeadKernelError:
-        stopped = (f"the notebook took longer than {notebook_timeout:g} s and was stopped" if state["killed"]
-                   else "the kernel died (for example os._exit(), exit() or running out of memory)")
+        stopped = (too_long if state["killed"]
+                   else "the kernel died (for example os._exit(), a crash or a killed process)")
     except Exception as err:  # kernel did not start, or anything else: never raise for a submission
         stopped = f"the notebook could not be run ({type(err).__name__}: {str(err)[:160]})"
     finally:
@@ -433,6 +447,8 @@ def run_notebook(
     if stopped and state["index"] in replies:
         stopped_at = state["index"] + 1
     errors = {i: str(r.get("ename", "")) for i, r in replies.items() if r.get("status") == "error"}
+    if stopped == too_long:  # the cell cut short by the notebook's deadline did not time out on its own
+        errors.pop(state["index"], None)
     return _Run(replies, errors, set(client.dropped), stopped, stopped_at, state["index"], seconds)
 
 
