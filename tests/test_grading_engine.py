@@ -7,7 +7,9 @@ They are graded once per session, two at a time (CI has 2 cores).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -159,3 +161,85 @@ def test_grading_overhead_over_bare_execution(tmp_path):
     # Target 1.2x (issue #8); the bound leaves room for a busy shared CI machine.
     assert report.ratio <= 1.5, str(report)
     assert re.search(r"ratio \d+\.\d\dx", str(report))
+
+
+# --- exporter and sandbox -----------------------------------------------------------------------------
+def _exporter(namespace: dict):
+    import builtins
+    from types import SimpleNamespace
+
+    from modlab.grading.export import install
+
+    install(SimpleNamespace(user_ns=namespace), "_modlab_test_export")
+    try:
+        return builtins._modlab_test_export
+    finally:
+        del builtins._modlab_test_export
+
+
+def test_exporter_turns_answers_into_plain_data_and_cannot_be_lied_to():
+    import numpy as np
+    import pandas as pd
+
+    from modlab.grading.export import MIME
+
+    class Liar(float):  # claims to be 0.724 to float(), but its value is 72.4
+        def __float__(self):
+            return 0.724
+
+    class ListLiar(list):
+        def __iter__(self):
+            return iter([0.724])
+
+    namespace = {
+        "liar": Liar(72.4), "list_liar": ListLiar([72.4]), "np_float": np.float32(0.5), "np_int": np.int64(1068),
+        "np_bool": np.bool_(True), "series": pd.Series([1, 2]), "array": np.array([[1.5], [2.5]]), "choice": "(c)",
+        "nested": {"a": (1, None, [True])}, "frame": pd.DataFrame({"a": [1]}), "bad_keys": {1: "x"},
+        "placeholder": ..., "func": len, "big": list(range(300_000)),
+    }
+    export = _exporter(namespace)
+
+    def record(name):
+        return export(name)._repr_mimebundle_()[MIME]
+
+    values = {name: json.loads(record(name)["json"]) for name in
+              ["liar", "list_liar", "np_float", "np_int", "np_bool", "series", "array", "choice", "nested"]}
+    assert values == {"liar": 72.4, "list_liar": [72.4], "np_float": 0.5, "np_int": 1068, "np_bool": True,
+                      "series": [1, 2], "array": [[1.5], [2.5]], "choice": "(c)", "nested": {"a": [1, None, [True]]}}
+    assert type(values["np_int"]) is int
+    assert record("frame") == {"kind": "not_plain", "type": "DataFrame", "why": "DataFrame"}
+    assert record("bad_keys")["kind"] == record("func")["kind"] == record("big")["kind"] == "not_plain"
+    assert record("big")["why"] == "too large"
+    assert record("placeholder") == {"kind": "ellipsis"} and record("undefined") == {"kind": "missing"}
+
+
+@pytest.mark.slow
+def test_sandbox_kernel_runs_with_limits_reduced_environment_and_an_empty_folder(tmp_path, monkeypatch):
+    from modlab.grading.engine import run_notebook
+    from modlab.grading.export import MIME
+
+    monkeypatch.setenv("MODLAB_SECRET_TOKEN", "must-not-leak")
+    code = ("import os, resource\n"
+            "env = sorted(os.environ)\n"
+            "here = sorted(os.listdir('.'))\n"
+            "limits = [resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[0]]\n"
+            "parent_is_grader = os.getppid() == {pid}\n").format(pid=os.getpid())
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)] +
+                                  [nbformat.v4.new_code_cell("# export") for _ in range(4)])
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    run = run_notebook(nb, workdir, export_cells={1: "env", 2: "here", 3: "limits", 4: "parent_is_grader"},
+                       export_name="_modlab_x", memory_limit_bytes=3 * 2**30, file_size_limit_bytes=10**7)
+    values = [json.loads(run.replies[i]["user_expressions"]["export"]["data"][MIME]["json"]) for i in range(1, 5)]
+    env, here, limits, parent_is_grader = values
+    # Nothing of the grader's environment leaks but what the engine keeps; ipykernel adds its own variables.
+    kept = {"PATH", "LANG", "LC_ALL", "TZ", "MODLAB_DATA_DIR", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+            "HOME", "TMPDIR", "IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_CONFIG_DIR", "PYTHONNOUSERSITE"}  # the last six: ours
+    kernel_own = ("JPY_", "PYDEVD_", "CLICOLOR", "FORCE_COLOR", "PAGER", "GIT_PAGER", "MPLBACKEND", "TERM")
+    assert {name for name in env if name in os.environ and name not in kept and not name.startswith(kernel_own)} == set()
+    assert {"HOME", "IPYTHONDIR", "MPLCONFIGDIR", "TMPDIR"} <= set(env)
+    assert "MODLAB_SECRET_TOKEN" not in env and "MODLAB_GRADING_EXPORT_NAME" not in env and "MODLAB_DATA_DIR" in env
+    assert here == [".home"]  # nothing but the sandbox's own HOME: no solutions, no other students
+    assert limits == [3 * 2**30, 10**7]
+    assert parent_is_grader is False  # the supervisor stands between the kernel and the grader
+    assert run.stopped == "" and run.stopped_at == 5
