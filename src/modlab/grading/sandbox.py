@@ -3,7 +3,8 @@
 Two processes, so a notebook's ``os.kill(os.getppid(), 9)`` hits this small supervisor and not the grader:
 
 - the **supervisor** (``main``) forks the kernel as its child, forwards SIGTERM, ignores SIGINT (the kernel
-  manager interrupts the whole process group; the kernel itself handles it) and exits with the kernel's code;
+  manager interrupts the whole process group; the kernel itself handles it), dies with the grader (Linux
+  ``PR_SET_PDEATHSIG``) and exits with the kernel's code;
 - the **kernel** (``--kernel``) applies ``resource.setrlimit`` (address space, file size, no core dumps), dies
   with its supervisor (Linux ``PR_SET_PDEATHSIG``), installs the answer exporter
   (:func:`modlab.grading.export.install`) before any cell runs, and starts ipykernel as
@@ -46,6 +47,11 @@ def _limit_child(memory: int, file_size: int) -> None:
     if file_size > 0:
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies, so no kernel outlives its grader."""
     try:
         import ctypes
 
@@ -88,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.kernel:  # run the kernel in this process (no supervisor), e.g. for debugging
         _run_kernel(kernel_args)
         return 0
+    # If the grader (or its batch worker) dies, the supervisor goes too, and with it the kernel.
+    _die_with_parent()
     # fork without exec: the kernel does not pay for a second interpreter start-up.
     child = os.fork()
     if child == 0:
