@@ -243,3 +243,31 @@ def test_sandbox_kernel_runs_with_limits_reduced_environment_and_an_empty_folder
     assert limits == [3 * 2**30, 10**7]
     assert parent_is_grader is False  # the supervisor stands between the kernel and the grader
     assert run.stopped == "" and run.stopped_at == 5
+
+
+@pytest.mark.slow
+def test_no_kernel_outlives_a_killed_grader(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    notebook = next(case for case in CASES if case.name == "infinite_loop").write(tmp_path)
+    code = ("from pathlib import Path\nfrom modlab.grading.engine import grade_submission\n"
+            "from modlab.grading.lesson_spec import load_spec\nfrom modlab.grading.model import Submission\n"
+            f"grade_submission(Submission('x', Path({str(notebook)!r})), load_spec('03'))\n")
+    grader = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, sandbox = time.monotonic() + 90, []
+        while len(sandbox) < 2 and time.monotonic() < deadline:  # supervisor and kernel
+            time.sleep(0.5)
+            sandbox = [p for p in psutil.Process(grader.pid).children(recursive=True)
+                       if "modlab.grading.sandbox" in " ".join(p.cmdline())]
+        assert len(sandbox) == 2
+        time.sleep(2)
+    finally:
+        grader.kill()  # as a batch worker killed by a notebook (or by the instructor) would be
+        grader.wait()
+    _, alive = psutil.wait_procs(sandbox, timeout=15)
+    assert alive == []
