@@ -47,7 +47,9 @@ def test_every_lesson_spec_matches_the_readme_points_table(lesson):
     assert spec.auto_points == auto
     assert [r.points for r in spec.free_responses] == manual
     assert spec.auto_points + spec.manual_points == README_TOTALS[lesson]
-    assert [r.label for r in spec.free_responses] == [f"Reflection {i}" for i in range(1, len(manual) + 1)]
+    # labels are the headings above the free responses, without "(3 points)"-style remarks
+    expected = ["Reflection"] if lesson == "00" else [f"Reflection {i}" for i in range(1, len(manual) + 1)]
+    assert [r.label for r in spec.free_responses] == expected
     assert all("Rubric" in r.rubric and "BEGIN SOLUTION" not in r.rubric for r in spec.free_responses)
     for q in spec.questions:
         assert q.check_source == f"ex.{q.question}.check({q.name})"
@@ -271,3 +273,18 @@ def test_no_kernel_outlives_a_killed_grader(tmp_path):
         grader.wait()
     _, alive = psutil.wait_procs(sandbox, timeout=15)
     assert alive == []
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda src: src.replace("### BEGIN HIDDEN TESTS\nassert abs(respondents_needed - 1068) <= 1\n### END HIDDEN TESTS\n", ""),
+     "grade cell 'q5-check' needs hidden tests"),
+    (lambda src: src.replace("respondents_needed = int(", "needed = int("), "answer cell 'q5-answer' does not assign 'respondents_needed'"),
+    (lambda src: src.replace("ex.q5.check(respondents_needed)", "ex.q99.check(respondents_needed)"), "q99-answer"),
+])
+def test_a_solution_not_in_the_grading_format_is_a_clear_error(tmp_path, breakage, message):
+    nb = nbformat.read(ROOT / "solutions" / "03_amnesty_poll.ipynb", as_version=4)
+    for cell in nb.cells:
+        cell.source = breakage(cell.source)
+    nbformat.write(nb, tmp_path / "03_amnesty_poll.ipynb")
+    with pytest.raises(LessonSpecError, match=re.escape(message)):
+        load_spec("03", solutions_dir=tmp_path)

@@ -24,7 +24,8 @@ _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS\n?", re
 _SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 # Every check cell ends with the learner's self-check on one declared name.
 _CHECK_CALL = re.compile(r"ex\.(\w+)\.check\((\w+)\)\s*$")
-_REFLECTION_HEADING = re.compile(r"^#+\s*(Reflection\s+\d+)", re.M | re.I)
+# A markdown heading without a trailing remark: "### Reflection 1 (3 points)" -> "Reflection 1".
+_HEADING = re.compile(r"^#+\s*(.+?)\s*(?:\([^()]*\))?\s*$", re.M)
 
 
 class LessonSpecError(ValueError):
@@ -115,14 +116,13 @@ def _handed_out(solution_path: Path, solution: Any) -> Any:
 
 
 def _label_before(cells: list, index: int, grade_id: str) -> str:
-    """The "Reflection N" heading of the markdown just above a free response, else one built from its id."""
+    """The last heading of the nearest markdown above a free response ("Reflection 1"), else its grade id."""
     for cell in reversed(cells[max(0, index - 3):index]):
         if cell.cell_type == "markdown":
-            match = _REFLECTION_HEADING.search(_source(cell))
-            if match:
-                return match.group(1)
-    digits = re.sub(r"\D", "", grade_id)
-    return f"Reflection {digits}" if digits else grade_id
+            headings = _HEADING.findall(_source(cell))
+            if headings:
+                return headings[-1]
+    return grade_id
 
 
 def load_spec(lesson: str | os.PathLike, solutions_dir: str | Path | None = None) -> LessonSpec:
@@ -146,7 +146,8 @@ def load_spec(lesson: str | os.PathLike, solutions_dir: str | Path | None = None
     LessonSpecError
         If no lesson (or several) matches, or a grade cell is not in the kit's format: a check cell whose
         last line is not ``ex.<question>.check(<name>)``, without hidden tests, without an answer cell
-        ``<question>-answer``, naming a question the exercises module lacks, or a duplicate grade id.
+        ``<question>-answer`` that assigns the declared name, naming a question the exercises module lacks,
+        or a duplicate grade id.
 
     Notes
     -----
@@ -154,6 +155,7 @@ def load_spec(lesson: str | os.PathLike, solutions_dir: str | Path | None = None
     ``metadata.nbgrader`` with ``grade``, ``solution``, ``locked``, ``grade_id``, ``points``.
     """
     from modlab.present import PresentError, find_lesson
+    from modlab.release import assigned_names
 
     try:
         path = find_lesson(lesson, solutions_dir)
@@ -207,6 +209,9 @@ def load_spec(lesson: str | os.PathLike, solutions_dir: str | Path | None = None
         answer_id = f"{question}-answer"
         if answer_id not in answer_ids:
             raise LessonSpecError(f"{path.name}: grade cell {grade_id!r} has no answer cell {answer_id!r}")
+        answer_code = "\n".join(_source(c) for c in spec_cells(solution, answer_id))
+        if name not in (assigned_names(answer_code) or []):
+            raise LessonSpecError(f"{path.name}: answer cell {answer_id!r} does not assign {name!r}, which {grade_id!r} checks")
         obj = getattr(module, question, None)
         if obj is None or not hasattr(obj, "evaluate"):
             raise LessonSpecError(f"{path.name}: {module_name} has no question {question!r} for {grade_id!r}")
