@@ -284,7 +284,10 @@ def _client_class() -> type:
         def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001 - nbclient's signature
             # Nothing is kept (errors are read from the execute replies): memory stays flat whatever a
             # cell prints; only the size is counted, to flag enormous output.
-            size = self._sizes.get(cell_index, 0) + len(json.dumps(msg["content"], default=str))
+            content = msg["content"]
+            # Cheap estimate (no re-serialising): stream text, or the sizes of a display's representations.
+            grown = len(content.get("text") or "") + sum(len(str(v)) for v in (content.get("data") or {}).values())
+            size = self._sizes.get(cell_index, 0) + grown
             self._sizes[cell_index] = size
             if size > self.output_limit:
                 self.dropped.add(cell_index)
@@ -654,9 +657,9 @@ class OverheadReport:
     """Bare execution against grading of the same notebooks (one after the other, same machine)."""
 
     notebooks: int
-    bare_seconds: float        # sum of execute_bare
-    execution_seconds: float   # sum of NotebookResult.execution_seconds (kernel run inside grading)
-    grading_seconds: float     # sum of NotebookResult.grading_seconds (whole grade_submission)
+    bare_seconds: float        # execute_bare: summed (jobs=1) or the pool's wall time (jobs>1)
+    execution_seconds: float   # sum of NotebookResult.execution_seconds (kernel runs inside grading)
+    grading_seconds: float     # grade_submission: summed (jobs=1) or the pool's wall time (jobs>1)
 
     @property
     def ratio(self) -> float:
@@ -668,28 +671,53 @@ class OverheadReport:
                 f"(kernel run {self.execution_seconds:.2f} s), ratio {self.ratio:.2f}x")
 
 
-def measure_overhead(notebooks: list[str | Path], spec: LessonSpec, *, repeat: int = 1) -> OverheadReport:
-    """Time bare execution and grading of the same notebooks, interleaved so machine load hits both alike.
+def _grade_for_timing(path: str, spec: LessonSpec) -> tuple[float, float]:
+    result = grade_submission(Submission(student=Path(path).stem, notebook=Path(path)), spec)
+    return result.execution_seconds, result.grading_seconds
+
+
+def measure_overhead(notebooks: list[str | Path], spec: LessonSpec, *, repeat: int = 1, jobs: int = 1) -> OverheadReport:
+    """Time bare execution and grading of the same notebooks, with the same parallelism.
 
     Parameters
     ----------
     notebooks : list of str or pathlib.Path
-        Honest submissions (they must run to the end bare).
+        Honest submissions (they must run to the end bare), e.g. the lesson's solution notebook.
     spec : LessonSpec
         Their lesson.
     repeat : int, default 1
         Runs of each notebook each way.
+    jobs : int, default 1
+        1: bare and graded runs alternate, one at a time, so machine load hits both alike, and the summed
+        per-notebook seconds are compared. More: each way runs in a pool of ``jobs`` processes (as
+        ``modlab grade --jobs``) and the two wall times are compared.
 
     Returns
     -------
     OverheadReport
-        Summed seconds and :attr:`OverheadReport.ratio`.
+        Seconds and :attr:`OverheadReport.ratio` (grading over bare).
     """
-    bare = execution = grading = 0.0
-    for _ in range(repeat):
-        for path in notebooks:
+    paths = [str(path) for path in notebooks] * repeat
+    if jobs <= 1:
+        bare = execution = grading = 0.0
+        for path in paths:
             bare += execute_bare(path)
-            result = grade_submission(Submission(student=Path(path).stem, notebook=Path(path)), spec)
-            execution += result.execution_seconds
-            grading += result.grading_seconds
-    return OverheadReport(len(notebooks) * repeat, bare, execution, grading)
+            run, whole = _grade_for_timing(path, spec)
+            execution += run
+            grading += whole
+        return OverheadReport(len(paths), bare, execution, grading)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        list(pool.map(execute_bare, paths[:jobs]))  # warm the workers (imports) before timing
+        start = time.perf_counter()
+        list(pool.map(execute_bare, paths))
+        bare = time.perf_counter() - start
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        list(pool.map(_grade_for_timing, paths[:jobs], [spec] * jobs))
+        start = time.perf_counter()
+        timings = list(pool.map(_grade_for_timing, paths, [spec] * len(paths)))
+        grading = time.perf_counter() - start
+    return OverheadReport(len(paths), bare, sum(t[0] for t in timings), grading)
