@@ -288,3 +288,17 @@ def test_a_solution_not_in_the_grading_format_is_a_clear_error(tmp_path, breakag
     nbformat.write(nb, tmp_path / "03_amnesty_poll.ipynb")
     with pytest.raises(LessonSpecError, match=re.escape(message)):
         load_spec("03", solutions_dir=tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_solutions_with_two_point_questions_grade_full_marks():
+    # Lessons 04 and 07: 2-point questions, random cell ids; the engine is the same for every lesson.
+    specs = [load_spec("04"), load_spec("07")]
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(grade_submission, Submission(s.lesson, s.solution_path), s, cell_timeout=120) for s in specs]
+        results = [future.result() for future in futures]
+    assert [(r.auto_score, r.auto_points) for r in results] == [(9.0, 9.0), (10.0, 10.0)]
+    assert [q.points for q in results[1].questions] == [1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 2.0, 1.0]
+    # a solution's check cells carry the hidden tests, so they differ from the handed-out ones: flagged, replaced
+    assert all(flag.endswith("was edited; the original was used") for r in results for flag in r.flags)

@@ -336,7 +336,7 @@ def run_notebook(
     Parameters
     ----------
     nb : nbformat.NotebookNode
-        The notebook to run (v4); its cells' outputs are filled in (errors only).
+        The notebook to run (v4); no outputs are kept (see ``_GradingClient.output``).
     workdir : pathlib.Path
         Empty folder: the kernel's working folder, HOME and temp folder.
     export_cells : dict of int to str, optional
@@ -344,15 +344,16 @@ def run_notebook(
     export_name : str
         Name the exporter is installed under in the kernel's builtins.
     cell_timeout, notebook_timeout : float
-        Seconds per cell (interrupted, then execution goes on) and for the whole run (the kernel is killed).
+        Seconds per cell (interrupted, then execution goes on; two timeouts in a row stop the run) and for
+        the whole run (then the kernel is killed).
     output_limit_bytes, memory_limit_bytes, file_size_limit_bytes : int
-        Output kept per cell; kernel address space; largest file the kernel may write.
+        Output per cell above which the cell is flagged; kernel address space; largest file it may write.
 
     Returns
     -------
     _Run
-        Execute replies (with ``user_expressions``) by cell, error outputs, why and where it stopped, and
-        the wall time from kernel start to shutdown.
+        Execute replies (with ``user_expressions``) by cell, error names, cells with too much output, why
+        and where it stopped, and the wall time from kernel start to shutdown.
     """
     from nbclient.exceptions import DeadKernelError
 
@@ -376,7 +377,10 @@ def run_notebook(
             return original(code, *args, **kwargs)
 
         client.kc.execute = execute
-        watchdog.start()
+        # Backstop for a kernel that no longer answers at all; the hooks below normally stop it first.
+        watchdog[0] = threading.Timer(max(0.0, deadline - time.monotonic()) + 5.0, kill)
+        watchdog[0].daemon = True
+        watchdog[0].start()
 
     def on_cell_execute(cell: Any, cell_index: int) -> None:
         state["index"] = cell_index
@@ -403,12 +407,13 @@ def run_notebook(
         pid = state["pid"]
         if pid:
             try:
-                os.killpg(os.getpgid(pid), 9)
+                group = os.getpgid(pid)
+                if group != os.getpgrp():  # jupyter_client starts kernels in their own session; never kill ours
+                    os.killpg(group, 9)
             except OSError:
                 pass
 
-    watchdog = threading.Timer(max(0.0, notebook_timeout), kill)
-    watchdog.daemon = True
+    watchdog: list[threading.Timer | None] = [None]
     client = _client_class()(
         nb,
         km=_kernel_manager(argv),
@@ -443,7 +448,8 @@ def run_notebook(
     except Exception as err:  # kernel did not start, or anything else: never raise for a submission
         stopped = f"the notebook could not be run ({type(err).__name__}: {str(err)[:160]})"
     finally:
-        watchdog.cancel()
+        if watchdog[0] is not None:
+            watchdog[0].cancel()
         seconds = time.perf_counter() - start
     # Where it stopped: the cell running when the kernel went away (never replied) and everything after.
     stopped_at = len(nb.cells) if not stopped else max(state["index"], 0)
