@@ -117,7 +117,22 @@ def _handed_out_cell(spec: LessonSpec, grade_id: str) -> Any:
 
 
 def free_responses(nb: Any, spec: LessonSpec) -> tuple[list[FreeResponse], list[str]]:
-    """The student's free-response texts beside the rubric (placeholder -> ``""``), and flags."""
+    """The student's free-response texts beside the rubric, and flags.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode or None
+        The student's notebook; None when it could not be read (every text is then ``""``, unflagged).
+    spec : LessonSpec
+        The lesson.
+
+    Returns
+    -------
+    list of FreeResponse
+        One per free response of the lesson, in order; the handed-out placeholder counts as ``""``.
+    list of str
+        Flags for free-response cells missing from the notebook.
+    """
     flags: list[str] = []
     found = []
     for response in spec.free_responses:

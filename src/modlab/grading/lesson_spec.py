@@ -231,5 +231,18 @@ def load_spec(lesson: str | os.PathLike, solutions_dir: str | Path | None = None
 
 
 def spec_cells(nb: Any, grade_id: str) -> list:
-    """The cells of ``nb`` whose nbgrader grade id is ``grade_id`` (normally one)."""
+    """The cells of a notebook with this nbgrader grade id (normally one).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        Any notebook (v4).
+    grade_id : str
+        e.g. ``"q1-answer"`` or ``"r1"``.
+
+    Returns
+    -------
+    list of nbformat.NotebookNode
+        The matching cells, in notebook order.
+    """
     return [cell for cell in nb.cells if _grading(cell).get("grade_id") == grade_id]
