@@ -110,21 +110,27 @@ def test_end_to_end_zip_of_generated_submissions_grades_exactly(tmp_path):
 
     cases = write_all(tmp_path / "generated")
     assert len(cases) >= 10
-    upload = tmp_path / "upload.zip"
-    with zipfile.ZipFile(upload, "w") as zf:
-        for name in cases:
-            zf.write(tmp_path / "generated" / f"{name}.ipynb", f"submissions/{name}.ipynb")
-    out = tmp_path / "graded"
-    bin_dir = Path(sys.executable).parent
-    result = subprocess.run(
-        [str(bin_dir / "modlab"), "grade", str(upload), "--lesson", "03", "--out", str(out), "--jobs", "2",
-         "--cell-timeout", "10", "--notebook-timeout", "120"],
-        capture_output=True, text=True, timeout=1500,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    print(result.stdout)  # the summary, with throughput, in the test log
-    with open(out / "grades.csv", newline="") as handle:
-        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    # One `modlab grade` per per-notebook timeout the cases were written for (a case testing that timeout
+    # sets a short one); each grades a zip as an LMS would hand it over.
+    rows = {}
+    for timeout in sorted({case.notebook_timeout for case in cases.values()}):
+        upload = tmp_path / f"upload-{timeout:g}.zip"
+        with zipfile.ZipFile(upload, "w") as zf:
+            for name, case in cases.items():
+                if case.notebook_timeout == timeout:
+                    zf.write(tmp_path / "generated" / f"{name}.ipynb", f"{name}.ipynb")
+        out = tmp_path / f"graded-{timeout:g}"
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "modlab"), "grade", str(upload), "--lesson", "03", "--out", str(out),
+             "--jobs", "2", "--cell-timeout", "10", "--notebook-timeout", f"{timeout:g}"],
+            capture_output=True, text=True, timeout=1500,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        print(result.stdout)  # the summary, with throughput, in the test log
+        with open(out / "grades.csv", newline="") as handle:
+            rows |= {row["student"]: row for row in csv.DictReader(handle)}
+        for page in (out / "feedback").glob("*.html"):
+            assert "HIDDEN TESTS" not in page.read_text() and "Model answer" not in page.read_text()
     assert sorted(rows) == sorted(cases)
     got, want, missing_flags = {}, {}, []
     for name, case in cases.items():
@@ -142,6 +148,3 @@ def test_end_to_end_zip_of_generated_submissions_grades_exactly(tmp_path):
     # Compared all at once: a failure lists every submission graded differently.
     assert {n: g for n, g in got.items() if g != want[n]} == {n: w for n, w in want.items() if w != got[n]}
     assert missing_flags == []
-    assert (out / "feedback" / "right.html").exists() and len(list((out / "feedback").glob("*.html"))) == len(cases)
-    for page in (out / "feedback").glob("*.html"):
-        assert "HIDDEN TESTS" not in page.read_text() and "Model answer" not in page.read_text()

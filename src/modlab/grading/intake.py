@@ -8,7 +8,8 @@ Naming styles understood (see :func:`collect`):
 - a folder per student: ``alice/03_amnesty_poll.ipynb`` (any depth below the student's folder);
 - plain files named by student: ``alice.ipynb`` or ``alice_03_amnesty_poll.ipynb``.
 
-One wrapper folder around everything (``submissions/...``) is looked through. Every file in the upload is
+One wrapper folder around several students (``submissions/...``) is looked through (a wrapper around a
+single student cannot be told from that student's folder: it is taken as the student's folder). Every file in the upload is
 accounted for in ``intake.csv`` (file, student, what happened to it): nothing is dropped silently.
 """
 
