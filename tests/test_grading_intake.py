@@ -68,6 +68,11 @@ def test_canvas_flat_files_with_late_and_resubmission(tmp_path):
     }
 
 
+def test_canvas_name_with_underscore_is_still_one_student(tmp_path):
+    upload = _tree(tmp_path / "up", {"o_brien_mary_444_555_03_amnesty_poll.ipynb": NB})
+    assert _summary(collect(upload, LESSON, tmp_path / "w")) == {"o_brien_mary": ("o_brien_mary_444_555_03_amnesty_poll.ipynb", [])}
+
+
 def test_canvas_namesakes_are_told_apart_by_user_id(tmp_path):
     upload = _tree(tmp_path / "up", {"smithjo_111_1_03_amnesty_poll.ipynb": NB, "smithjo_222_2_03_amnesty_poll.ipynb": NB})
     assert [s.student for s in collect(upload, LESSON, tmp_path / "w")] == ["smithjo_111", "smithjo_222"]

@@ -45,7 +45,7 @@ TOO_BIG = "skipped: too large to extract safely (zip-bomb guard)"
 LINK = "skipped: symbolic link, not followed"
 ENCRYPTED = "skipped: encrypted in the zip"
 
-_CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>late)_)?(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$", re.IGNORECASE)
+_CANVAS = re.compile(r"^(?P<name>.+?)_(?:(?P<late>late)_)?(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$", re.IGNORECASE)
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<kind>[a-z]+)_?$", re.IGNORECASE)
 # Copies and resubmissions: "x-1" (Canvas), "x (1)" (browsers), "x-Copy1" (Jupyter).
 _COPY_SUFFIX = re.compile(r"(?:-(?P<resub>\d+)|\s*\((?P<dup>\d+)\)|-copy(?P<copy>\d*))$", re.IGNORECASE)
