@@ -1,11 +1,12 @@
-"""modlab benchmarks: notebooks, explorer widgets and import time (``make bench``).
+"""modlab benchmarks: notebooks, explorer widgets, import time and grading (``make bench``).
 
-Prints three tables and writes the same numbers to ``benchmarks/results/latest.json``
+Prints four tables and writes the same numbers to ``benchmarks/results/latest.json``
 (git-ignored). See ``benchmarks/README.md`` for what each number means.
 
 Usage::
 
     .venv/bin/python benchmarks/bench.py [--updates 30] [--repeats 5] [--skip-notebooks]
+        [--grading-n 10] [--grading-jobs 1,2] [--skip-grading]
 
 Not a test: nothing here fails on a slow number; read the tables (and compare
 with an earlier ``latest.json``).
@@ -237,12 +238,69 @@ def bench_imports(repeats: int) -> dict[str, Any]:
     return {"bare_interpreter_ms": round(bare * 1000, 1), "repeats": repeats, "imports": rows}
 
 
+# --------------------------------------------------------------------------- grading
+def _honest_submissions(folder: Path, n: int) -> list[Path]:
+    """``n`` honest lesson-03 submissions (right and wrong answers, no tricks) from the tests' generator."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import nbformat
+    from grading_submissions import REFLECTION, ROUNDED, WRONG, answered
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        nb = answered(ROUNDED if i % 2 == 0 else WRONG, {"r1": REFLECTION})
+        path = folder / f"student{i:03d}.ipynb"
+        nbformat.write(nb, path)
+        paths.append(path)
+    return paths
+
+
+def bench_grading(n: int, jobs_list: list[int]) -> list[dict[str, Any]]:
+    """Wall time of bare nbclient runs and of ``modlab grade`` on the same notebooks, same parallelism.
+
+    Bare: :func:`modlab.grading.engine.execute_bare` on each notebook in a pool of ``jobs`` processes (what
+    Run All costs, nothing else). Grade: :func:`modlab.grading.batch.grade_batch` in all (intake, sandboxed
+    runs, hidden tests, gradebook, grades.csv, feedback pages). Target: ratio <= 1.2.
+    """
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor
+
+    from modlab.grading import batch, intake
+    from modlab.grading.engine import execute_bare
+    from modlab.grading.lesson_spec import load_spec
+
+    spec = load_spec("03")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="modlab-bench-grading-") as tmp:
+        upload = Path(tmp) / "upload"
+        paths = _honest_submissions(upload, n)
+        for jobs in jobs_list:
+            start = time.perf_counter()
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(execute_bare, paths))
+            bare = time.perf_counter() - start
+            out = Path(tmp) / f"graded-{jobs}"
+            start = time.perf_counter()
+            submissions = intake.collect(upload, spec.lesson, out / "work")
+            summary = batch.grade_batch(submissions, spec, out, jobs=jobs, progress=False)
+            graded = time.perf_counter() - start
+            rows.append({"submissions": n, "jobs": jobs, "bare_s": round(bare, 2), "grade_s": round(graded, 2),
+                         "ratio": round(graded / bare, 3), "per_minute": round(n / graded * 60, 1),
+                         "flagged": summary.flagged})
+            print(f"  graded {n} notebooks with {jobs} job(s) in {graded:.1f} s (bare {bare:.1f} s)", file=sys.stderr, flush=True)
+    return rows
+
+
 # --------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=30, help="timed control changes per explorer (default 30)")
     parser.add_argument("--repeats", type=int, default=5, help="fresh interpreters per import timing (default 5)")
     parser.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
+    parser.add_argument("--grading-n", type=int, default=10, help="lesson-03 submissions graded (default 10)")
+    parser.add_argument("--grading-jobs", default="1,2", help="comma-separated --jobs values (default 1,2)")
+    parser.add_argument("--skip-grading", action="store_true", help="do not time modlab grade")
+    parser.add_argument("--only-grading", action="store_true", help="time modlab grade only")
     args = parser.parse_args(argv)
 
     report: dict[str, Any] = {
@@ -252,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
     }
 
+    if args.only_grading:
+        args.skip_notebooks = True
     print("== Notebooks (headless nbclient; wall s incl. kernel start; kernel peak RSS MiB) ==")
     if args.skip_notebooks:
         report["notebooks"] = None
@@ -268,8 +328,10 @@ def main(argv: list[str] | None = None) -> int:
             print("no notebooks yet")
 
     print(f"\n== Explorer widgets (first control, {args.updates} updates after one warm-up; ms) ==")
-    report["explorers"] = bench_explorers(args.updates)
-    if report["explorers"]:
+    report["explorers"] = [] if args.only_grading else bench_explorers(args.updates)
+    if args.only_grading:
+        print("skipped")
+    elif report["explorers"]:
         print(table(
             ["explorer", "control", "build ms", "median ms", "p95 ms", "max ms"],
             [[r["explorer"], r.get("control", r.get("note", "")), r["build_ms"], r.get("median_ms", math.nan),
@@ -279,9 +341,30 @@ def main(argv: list[str] | None = None) -> int:
         print("no explorers yet")
 
     print(f"\n== Import time (fresh interpreter, median of {args.repeats}, minus bare start) ==")
-    report["import"] = bench_imports(args.repeats)
-    print(f"bare interpreter start: {report['import']['bare_interpreter_ms']:.1f} ms")
-    print(table(["import", "ms"], [[r["module"], r["ms"]] for r in report["import"]["imports"]]))
+    if args.only_grading:
+        report["import"] = None
+        print("skipped")
+    else:
+        report["import"] = bench_imports(args.repeats)
+        print(f"bare interpreter start: {report['import']['bare_interpreter_ms']:.1f} ms")
+        print(table(["import", "ms"], [[r["module"], r["ms"]] for r in report["import"]["imports"]]))
+
+    print("\n== Grading (lesson 03 submissions; wall s: bare nbclient runs vs modlab grade, same jobs; target ratio <= 1.2) ==")
+    if args.skip_grading:
+        report["grading"] = None
+        print("skipped")
+    else:
+        try:
+            report["grading"] = bench_grading(args.grading_n, [int(j) for j in args.grading_jobs.split(",")])
+        except ImportError as error:  # the engine or nbgrader is missing
+            report["grading"] = None
+            print(f"skipped: {error}")
+        else:
+            print(table(
+                ["submissions", "jobs", "bare s", "grade s", "ratio", "per minute", "flagged"],
+                [[r["submissions"], r["jobs"], r["bare_s"], r["grade_s"], r["ratio"], r["per_minute"], r["flagged"]]
+                 for r in report["grading"]],
+            ))
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n")

@@ -97,6 +97,62 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade_error(message: str) -> int:
+    print(f"modlab grade: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    try:
+        from modlab.grading import batch, intake, manual
+        from modlab.grading.lesson_spec import LessonSpecError, load_spec
+    except ImportError as error:  # nbgrader and nbclient come with the [dev] extra
+        return _grade_error(f"{error}; install the grading tools with: pip install -e '.[dev]'")
+    if args.import_manual:
+        if not args.out:
+            return _grade_error("--import-manual needs --out DIR: the folder an earlier `modlab grade` wrote")
+        try:
+            summary = batch.import_manual(args.import_manual, Path(args.out))
+        except (FileNotFoundError, manual.ManualSheetError) as error:
+            return _grade_error(str(error))
+        print(f"modlab grade: {summary.notes[0]}; rewrote {Path(args.out) / batch.GRADES}, feedback/ and the sheet")
+        return 0
+    if not args.submissions or not args.lesson:
+        return _grade_error("give the submissions (a folder or .zip) and --lesson, e.g. modlab grade upload.zip --lesson 03")
+    if args.jobs < 1 or args.cell_timeout <= 0 or args.notebook_timeout <= 0:
+        return _grade_error("--jobs, --cell-timeout and --notebook-timeout must be positive")
+    source = Path(args.submissions).resolve()
+    if not source.exists():
+        return _grade_error(f"{args.submissions} does not exist")
+    try:
+        spec = load_spec(args.lesson, Path(args.solutions).resolve() if args.solutions else None)
+    except LessonSpecError as error:
+        return _grade_error(str(error))
+    out = Path(args.out or f"graded-{spec.lesson}").resolve()
+    if source.is_dir() and (out == source or source in out.parents):
+        return _grade_error(f"--out {out} is inside the submissions folder; choose a folder outside it (originals are never modified)")
+    try:
+        submissions = intake.collect(source, spec.lesson, out / "work")
+        summary = batch.grade_batch(submissions, spec, out, jobs=args.jobs, cell_timeout=args.cell_timeout,
+                                    notebook_timeout=args.notebook_timeout, progress=not args.quiet)
+    except intake.IntakeError as error:
+        return _grade_error(str(error))
+    except RuntimeError as error:  # nbgrader: the gradebook holds another version of this lesson
+        return _grade_error(f"{error} (grade into a new --out folder)")
+    per_minute = summary.graded / summary.seconds * 60 if summary.seconds else float("nan")
+    print(f"modlab grade: graded {summary.graded} submission(s) of {spec.lesson} in {summary.seconds:.1f} s "
+          f"({per_minute:.1f}/min, {args.jobs} job(s)); {summary.flagged} flagged (see the flags column)")
+    for note in summary.notes:
+        print(f"  note: {note}")
+    print(f"  grades:          {out / batch.GRADES}\n"
+          f"  feedback:        {out / 'feedback'}/<student>.html (one page per student)\n"
+          f"  manual grading:  {out / batch.SHEET} (fill score and comment, then: "
+          f"modlab grade --import-manual {out / batch.SHEET} --out {out})\n"
+          f"  gradebook:       {out / 'gradebook.db'} (nbgrader)\n"
+          f"  uploaded files:  {out / 'work' / intake.REPORT_NAME} (what happened to each)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one subparser per subcommand."""
     parser = argparse.ArgumentParser(prog="modlab", description="modlab teaching kit tools")
@@ -138,6 +194,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy from a local folder laid out like the cache (<source>/<file>) instead of downloading",
     )
     data.set_defaults(handler=_cmd_data)
+
+    grade = commands.add_parser(
+        "grade",
+        help="grade a folder or .zip of submissions: grades.csv, feedback pages, a manual-grading sheet",
+        description="Grade learners' notebooks for one lesson. Student code runs on this machine: for untrusted "
+        "classes, grade in a container, a VM or a separate account.",
+    )
+    grade.add_argument("submissions", nargs="?", metavar="SUBMISSIONS", help="folder or .zip as your LMS exported it")
+    grade.add_argument("--lesson", help='lesson number or name, e.g. "03" or "03_amnesty_poll"')
+    grade.add_argument("--out", metavar="DIR", help="output folder (default: graded-<lesson> here); re-running into it regrades")
+    grade.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks graded in parallel (default 1)")
+    grade.add_argument("--cell-timeout", type=float, default=60, metavar="S", help="seconds per cell (default 60)")
+    grade.add_argument("--notebook-timeout", type=float, default=600, metavar="S", help="seconds per notebook (default 600)")
+    grade.add_argument("--solutions", metavar="DIR", help="solution notebooks (default: the repository's solutions/)")
+    grade.add_argument("--import-manual", metavar="SHEET", help="merge a filled-in manual_grading.csv into --out")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(handler=_cmd_grade)
     return parser
 
 

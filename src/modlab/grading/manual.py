@@ -1,0 +1,132 @@
+"""The manual-grading sheet: every free response beside its rubric, and reading it back once filled in.
+
+``manual_grading.csv`` has one row per student and free response: ``student, question, label, points,
+answer, rubric, score, comment``. The instructor fills ``score`` (0..points; blank = not graded yet) and
+``comment`` (shown to the student) in any spreadsheet program, then runs ``modlab grade --import-manual``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from modlab.grading.feedback import number
+from modlab.grading.model import NotebookResult
+
+COLUMNS = ["student", "question", "label", "points", "answer", "rubric", "score", "comment"]
+REQUIRED = ["student", "question", "score", "comment"]
+
+
+class ManualSheetError(ValueError):
+    """The filled-in sheet has problems; ``problems`` lists them, each with its row number."""
+
+    def __init__(self, sheet: str | os.PathLike, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{sheet}: {len(problems)} problem(s); nothing was imported\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def sheet_frame(results: list[NotebookResult]) -> pd.DataFrame:
+    """The sheet as a table, scores and comments already known filled in.
+
+    Parameters
+    ----------
+    results : list of NotebookResult
+        Graded submissions, in the order the rows should appear.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`, all text; one row per student and free response.
+    """
+    rows = [
+        [result.student, r.grade_id, r.label, number(r.points), r.text.strip(), r.rubric.strip(), number(r.score), r.comment]
+        for result in results
+        for r in result.free_responses
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS, dtype=str)
+
+
+def write_sheet(results: list[NotebookResult], path: str | os.PathLike) -> Path:
+    """Write ``manual_grading.csv`` (UTF-8 with a byte-order mark, so spreadsheet programs read accents).
+
+    Parameters
+    ----------
+    results : list of NotebookResult
+        Graded submissions.
+    path : str or path-like
+        Where to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    sheet_frame(results).to_csv(path, index=False, encoding="utf-8-sig")
+    return Path(path)
+
+
+def read_sheet(path: str | os.PathLike, results: list[NotebookResult]) -> dict[tuple[str, str], tuple[float | None, str]]:
+    """Read and validate a filled-in sheet.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A CSV with at least the columns ``student, question, score, comment`` (other columns are ignored).
+    results : list of NotebookResult
+        The graded submissions the sheet belongs to: they define the known students, questions and points.
+
+    Returns
+    -------
+    dict
+        ``{(student, grade_id): (score or None when blank, comment)}`` for every row.
+
+    Raises
+    ------
+    ManualSheetError
+        Listing every problem with its row number as a spreadsheet shows it (the header is row 1): unknown
+        student or question, a score that is not a number or lies outside 0..points, a repeated row, a
+        missing column. Nothing is imported when there is any problem.
+    """
+    try:
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError) as error:
+        raise ManualSheetError(path, [f"cannot read it as CSV ({error})"]) from None
+    missing = [c for c in REQUIRED if c not in sheet.columns]
+    if missing:
+        raise ManualSheetError(path, [f"row 1: missing column(s) {', '.join(missing)} (expected {', '.join(REQUIRED)})"])
+    points = {(res.student, r.grade_id): r.points for res in results for r in res.free_responses}
+    students = {res.student for res in results}
+    questions = sorted({gid for _, gid in points})
+    found, first_row, problems = {}, {}, []
+    for index, row in sheet.iterrows():
+        line = index + 2  # header is row 1
+        student, question = row["student"].strip(), row["question"].strip()
+        text = row["score"].strip()
+        if student not in students:
+            problems.append(f"row {line}: unknown student {student!r}")
+            continue
+        if (student, question) not in points:
+            problems.append(f"row {line}: unknown question {question!r} (free responses: {', '.join(questions)})")
+            continue
+        if (student, question) in first_row:
+            problems.append(f"row {line}: {question} for {student} is also on row {first_row[student, question]}")
+            continue
+        first_row[student, question] = line
+        score = None
+        if text:
+            try:
+                score = float(text.replace(",", "."))  # "2,5" from a spreadsheet in a comma-decimal locale
+            except ValueError:
+                problems.append(f"row {line}: score {text!r} is not a number")
+                continue
+            top = points[student, question]
+            if not math.isfinite(score) or not 0 <= score <= top:
+                problems.append(f"row {line}: score {text} is outside 0..{number(top)} for {question}")
+                continue
+        found[student, question] = (score, row["comment"].strip())
+    if problems:
+        raise ManualSheetError(path, problems)
+    return found

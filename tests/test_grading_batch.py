@@ -1,0 +1,223 @@
+"""Batch grading with a fake engine: exact grades.csv, gradebook scores, feedback pages, manual sheet round trip."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from grading_fakes import HIDDEN_MARK, fake_grade, lesson03_outline, write_fake
+from modlab.grading import batch, gradebook
+from modlab.grading.intake import collect
+from modlab.grading.manual import ManualSheetError
+
+ALL = [f"q{i}-check" for i in range(1, 10)]
+HEADER = ["student", *[f"q{i}" for i in range(1, 10)], "r1", "r2", "auto total", "manual total", "total", "max", "flags"]
+ALICE_R1 = "The poll's voters <b>chose</b> themselves, so the margin of error does not apply."
+INTERNAL = ("the grader hit an internal problem (RuntimeError) on this notebook; it could not be graded "
+            "automatically: please grade it by hand")
+
+
+def _csv(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _upload(root: Path, alice_text: str = ALICE_R1) -> Path:
+    write_fake(root / "alice" / "03_amnesty_poll.ipynb", correct=ALL, answers={"q1-check": 0.724}, text={"r1": alice_text})
+    write_fake(root / "bob" / "03_amnesty_poll.ipynb", correct=["q1-check", "q3-check"], flags=["cell 4 timed out after 60 s"])
+    write_fake(root / "carol" / "03_amnesty_poll.ipynb", die=True)
+    write_fake(root / "dora" / "03_amnesty_poll.ipynb", **{"raise": True})
+    (root / "erin").mkdir()
+    (root / "erin" / "essay.pdf").write_text("%PDF")
+    return root
+
+
+def _grade(tmp_path, upload, jobs=2):
+    spec = lesson03_outline()
+    submissions = collect(upload, spec.lesson, tmp_path / "out" / "work")
+    return batch.grade_batch(submissions, spec, tmp_path / "out", jobs=jobs, grade=fake_grade, progress=False)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("batch")
+    summary = _grade(tmp_path, _upload(tmp_path / "upload"))
+    return tmp_path / "out", summary
+
+
+def test_grades_csv_is_exact_and_a_dying_worker_stops_nothing(graded):
+    out, summary = graded
+    zeros = ["0"] * 9
+    assert (out / "grades.csv").read_text() == _csv([
+        HEADER,
+        ["alice", *["1"] * 9, "", "0", "9", "", "9", "16", ""],
+        ["bob", "1", "0", "1", *["0"] * 6, "0", "0", "2", "0", "2", "16", "cell 4 timed out after 60 s"],
+        ["carol", *zeros, "0", "0", "0", "0", "0", "16", batch.WORKER_DIED],
+        ["dora", *zeros, "0", "0", "0", "0", "0", "16", INTERNAL],
+        ["erin", *zeros, "0", "0", "0", "0", "0", "16",
+         "no notebook found; handed in: essay.pdf; no notebook for this lesson was found in the upload"],
+    ])
+    assert (summary.graded, summary.flagged) == (5, 4)
+
+
+def test_gradebook_holds_auto_and_manual_scores(graded):
+    out, _ = graded
+    with gradebook.open_gradebook(out) as gb:
+        lesson = "03_amnesty_poll"
+        cells = gb.find_notebook(lesson, lesson).grade_cells
+        assert sorted((c.name, c.max_score) for c in cells) == sorted([(q, 1.0) for q in ALL] + [("r1", 3.0), ("r2", 4.0)])
+        q1, q2 = (gb.find_grade(q, lesson, lesson, "bob") for q in ("q1-check", "q2-check"))
+        assert (q1.auto_score, q1.score, q2.auto_score, q2.score) == (1.0, 1.0, 0.0, 0.0)
+        r1, r2 = (gb.find_grade(r, lesson, lesson, "alice") for r in ("r1", "r2"))
+        assert (r1.auto_score, r1.manual_score, r1.needs_manual_grade) == (None, None, True)
+        assert (r2.auto_score, r2.manual_score, r2.needs_manual_grade) == (0.0, 0.0, False)
+        assert gb.find_submission(lesson, "alice").score == 9.0
+        assert gb.find_submission(lesson, "bob").score == 2.0
+
+
+def test_feedback_shows_results_kindly_and_never_tests_or_rubrics(graded):
+    out, _ = graded
+    rubric = lesson03_outline().free_responses[0].rubric
+    pages = {p.stem: p.read_text() for p in (out / "feedback").glob("*.html")}
+    assert sorted(pages) == ["alice", "bob", "carol", "dora", "erin"]
+    for page in pages.values():
+        assert HIDDEN_MARK not in page and "assert " not in page and "math.isclose" not in page
+        assert rubric[:60] not in page and "Model answer" not in page
+    alice = pages["alice"]
+    assert alice.count('<span aria-hidden="true">\u2714</span> Correct') == 9
+    assert "Auto-checked exercises: <strong>9 of 9 points</strong>" in alice
+    assert "Written answers: <strong>not graded yet</strong> (out of 7 points)" in alice
+    assert "&lt;b&gt;chose&lt;/b&gt;" in alice and "<b>chose" not in alice  # student text is escaped
+    assert "You left this answer blank, so it scores 0." in alice
+    assert "<td>1 / 1</td>" in alice and '<td class="answer">0.724</td>' in alice
+    bob = pages["bob"]
+    assert bob.count("\u2718</span> Not yet correct") == 7 and "Not yet: check the units." in bob
+    assert "Notes from the grader" in bob and "<li>cell 4 timed out after 60 s</li>" in bob
+    assert "Notes from the grader" not in alice
+    assert batch.WORKER_DIED.replace("'", "&#39;") in pages["carol"]
+
+
+def test_manual_sheet_lists_every_free_response_beside_its_rubric(graded):
+    out, _ = graded
+    rubrics = {r.grade_id: r.rubric for r in lesson03_outline().free_responses}
+    with open(out / "manual_grading.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["student"], r["question"], r["points"], r["score"], r["comment"]) for r in rows] == [
+        (s, q, p, "" if (s, q) == ("alice", "r1") else "0", "")
+        for s in ("alice", "bob", "carol", "dora", "erin") for q, p in (("r1", "3"), ("r2", "4"))
+    ]
+    assert rows[0]["answer"] == ALICE_R1 and rows[0]["rubric"] == rubrics["r1"] and rows[0]["label"] == "Reflection 1"
+    assert all(r["rubric"] == rubrics[r["question"]] for r in rows)
+
+
+def _fill(sheet: Path, target: Path, changes: dict) -> Path:
+    with open(sheet, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row.update(changes.get((row["student"], row["question"]), {}))
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def test_manual_import_round_trip_and_rerun_keeps_unchanged_scores(tmp_path):
+    upload = _upload(tmp_path / "upload")
+    _grade(tmp_path, upload, jobs=1)
+    out = tmp_path / "out"
+    filled = _fill(out / "manual_grading.csv", tmp_path / "filled.csv",
+                   {("alice", "r1"): {"score": "2,5", "comment": "Good point about self-selection."}})
+    summary = batch.import_manual(filled, out)
+    assert summary.notes == [f"imported 10 manual score(s) from {filled}"]  # alice r1 + the 9 blank answers' 0
+    alice_row = (out / "grades.csv").read_text().splitlines()[1]
+    assert alice_row == "alice,1,1,1,1,1,1,1,1,1,2.5,0,9,2.5,11.5,16,"
+    page = (out / "feedback" / "alice.html").read_text()
+    assert "Points: 2.5 / 3" in page and "Comment from your instructor: Good point about self-selection." in page
+    assert "Written answers: <strong>2.5 of 7 points</strong>" in page
+    with gradebook.open_gradebook(out) as gb:
+        grade = gb.find_grade("r1", "03_amnesty_poll", "03_amnesty_poll", "alice")
+        comment = gb.find_comment("r1", "03_amnesty_poll", "03_amnesty_poll", "alice")
+        assert (grade.manual_score, grade.score, comment.manual_comment) == (2.5, 2.5, "Good point about self-selection.")
+
+    # Same upload again: the hand-given score stays, nothing set aside (the sheet holds only imported values).
+    again = _grade(tmp_path, upload, jobs=1)
+    assert again.notes == [f"{out} held an earlier run: regraded, and its outputs rewritten",
+                           "kept 1 manual score(s) from the earlier run (answers unchanged)"]
+    assert (out / "grades.csv").read_text().splitlines()[1] == alice_row
+    assert list(out.glob("manual_grading.unimported-*.csv")) == []
+
+    # Alice changed her answer: her score is cleared and the reason flagged.
+    write_fake(upload / "alice" / "03_amnesty_poll.ipynb", correct=ALL, text={"r1": "A new answer."})
+    _grade(tmp_path, upload, jobs=1)
+    assert (out / "grades.csv").read_text().splitlines()[1] == (
+        "alice,1,1,1,1,1,1,1,1,1,,0,9,,9,16,Reflection 1 changed since it was graded by hand: it needs grading again")
+
+
+def test_rerun_sets_aside_a_sheet_with_scores_not_imported(tmp_path):
+    upload = _upload(tmp_path / "upload")
+    _grade(tmp_path, upload, jobs=1)
+    out = tmp_path / "out"
+    _fill(out / "manual_grading.csv", out / "manual_grading.csv", {("alice", "r1"): {"score": "3"}})
+    work = (out / "manual_grading.csv").read_text()
+    summary = _grade(tmp_path, upload, jobs=1)
+    [aside] = out.glob("manual_grading.unimported-*.csv")
+    assert aside.read_text() == work
+    assert summary.notes == [f"{out} held an earlier run: regraded, and its outputs rewritten",
+                             f"manual_grading.csv had scores not yet imported: copied to {aside.name} "
+                             "(import it with --import-manual)"]
+
+
+def test_manual_import_validates_every_row_and_imports_nothing_on_error(tmp_path):
+    _grade(tmp_path, _upload(tmp_path / "upload"), jobs=1)
+    out = tmp_path / "out"
+    before = (out / "grades.csv").read_text()
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(
+        "student,question,score,comment\n"
+        "alice,r1,2,fine\n"        # row 2: valid, but nothing is imported while other rows are wrong
+        "zed,r1,1,\n"              # row 3
+        "alice,r9,1,\n"            # row 4
+        "bob,r1,abc,\n"            # row 5
+        "bob,r2,5,\n"              # row 6
+        "alice,r1,1,\n"            # row 7
+        "carol,r1,-1,\n"           # row 8
+    )
+    with pytest.raises(ManualSheetError) as caught:
+        batch.import_manual(sheet, out)
+    assert caught.value.problems == [
+        "row 3: unknown student 'zed'",
+        "row 4: unknown question 'r9' (free responses: r1, r2)",
+        "row 5: score 'abc' is not a number",
+        "row 6: score 5 is outside 0..4 for r2",
+        "row 7: r1 for alice is also on row 2",
+        "row 8: score -1 is outside 0..3 for r1",
+    ]
+    assert (out / "grades.csv").read_text() == before
+    (tmp_path / "cols.csv").write_text("student,question,points\nalice,r1,3\n")
+    with pytest.raises(ManualSheetError) as caught:
+        batch.import_manual(tmp_path / "cols.csv", out)
+    assert caught.value.problems == ["row 1: missing column(s) score, comment (expected student, question, score, comment)"]
+
+
+def test_results_json_round_trips(graded):
+    out, summary = graded
+    stored = batch.load_results(out)
+    assert [r.to_json() for r in stored] == [r.to_json() for r in sorted(summary.results, key=lambda r: r.student)]
+    assert json.loads((out / "lesson.json").read_text())["lesson"] == "03_amnesty_poll"
+
+
+def test_progress_bar_with_eta_goes_to_stderr(tmp_path, capsys):
+    spec = lesson03_outline()
+    upload = tmp_path / "up"
+    for name in ("ana", "ben", "cy"):
+        write_fake(upload / f"{name}.ipynb", correct=["q1-check"])
+    results = batch.run_all(collect(upload, spec.lesson, tmp_path / "work"), spec, jobs=2, grade=fake_grade)
+    assert [(r.student, r.auto_score) for r in results] == [("ana", 1.0), ("ben", 1.0), ("cy", 1.0)]
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    final = captured.err.replace("\r", "\n").strip().splitlines()[-1]
+    assert final.startswith("grading: 100%") and " 3/3 [" in final and "<00:00" in final  # elapsed<remaining
