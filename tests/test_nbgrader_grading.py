@@ -14,22 +14,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from grading_submissions import ROUNDED, WRONG  # the same answers modlab grade is tested with
 from test_release import _nbgrader_generate
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = "03_amnesty_poll.ipynb"
-ROUNDED = {
-    "q1": "amnesty_yes_share = 0.724",
-    "q2": "step_down_yes_votes = 10_060_000",
-    "q3": 'whose_opinion = "(c)"',
-    "q4": "amnesty_moe = 0.0005",
-    "q5": "respondents_needed = 1068",
-    "q6": "share_with_double_turnout = 0.67",
-    "q7": "population_share_in_favour = 0.51",
-    "q8": "meng_effective_n = 400",
-    "q9": "amnesty_effective_n = 130",
-}
-WRONG = {**ROUNDED, "q1": "amnesty_yes_share = 72.4", "q5": "respondents_needed = 1111", "q9": "amnesty_effective_n = 1.32"}
 
 
 def _submit(course: Path, student: str, answers: dict[str, str]) -> None:
