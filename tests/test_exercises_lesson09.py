@@ -48,7 +48,7 @@ KEYWORD_SHARE = float(AFTER_POSTS.loc[AFTER_POSTS["has_keyword"], "true_hateful"
 
 CASES = [
     (ex.q1, "b", [("a", "whole platform"), ("c", "virality"), ("d", "opt-in")]),
-    (ex.q2, 385, [(400, "z = 2"), (100, "z^2 is missing"), (384, "round *up*")]),
+    (ex.q2, 385, [(400, "z = 2"), (400, "annotators labelled"), (100, "z^2 is missing"), (384, "round *up*")]),
     (ex.q3, KEYWORD_SHARE, [(float(AFTER_POSTS["true_hateful"].mean()), "*all* posts"), (KEYWORD_SHARE * 100, "percentage"),
                             (float(AFTER_POSTS["has_keyword"].mean()), "match a keyword"),
                             (float(AFTER_POSTS.loc[AFTER_POSTS["true_hateful"], "has_keyword"].mean()), "reverse conditional")]),
