@@ -225,7 +225,7 @@ _DELETE_EXPORTER = "import builtins\nfor _n in [n for n in dir(builtins) if n.st
 
 _HUGE = {
     **ROUNDED,
-    "q3": "whose_opinion = 'c\\x00\\x1b[31m' + 'x' * 1_000_000",  # wrong, NUL and escape codes, 1 MB
+    "q3": "whose_opinion = 'c\\x00\\x1b[31m' + 'x' * 900_000",  # wrong, NUL and escape codes, 0.9 MB
     "q5": "respondents_needed = 10**5000",
     "q8": "import sys\nsys.set_int_max_str_digits(0)\nmeng_effective_n = 10**100000",
 }
