@@ -388,6 +388,39 @@ def terminate_sandbox(process: Any, timeout: float = 10.0) -> None:
         pass
 
 
+def _kill_leftovers(home: str, timeout: float = 5.0) -> int:
+    """SIGKILL every process of this user still running with this sandbox's HOME; the number killed.
+
+    Backstop for the supervisor's own teardown (:mod:`modlab.grading.sandbox`): a notebook that kills its
+    supervisor first would leave its detached processes with nobody to reap them. They inherited the sandbox
+    environment, whose HOME is a fresh folder per run, so they are found by it (Linux ``/proc``).
+    """
+    marker, uid, me = f"HOME={home}".encode(), os.getuid(), os.getpid()
+    killed, deadline = 0, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = 0
+        try:
+            names = [name for name in os.listdir("/proc") if name.isdigit() and int(name) != me]
+        except OSError:  # no /proc: nothing to sweep
+            return killed
+        for name in names:
+            try:
+                if os.stat(f"/proc/{name}").st_uid != uid:
+                    continue
+                with open(f"/proc/{name}/environ", "rb") as environ:
+                    if marker not in environ.read().split(b"\0"):
+                        continue
+                os.kill(int(name), 9)
+                found += 1
+            except OSError:  # gone, a zombie without environ, or not ours
+                pass
+        killed += found
+        if not found:
+            return killed
+        time.sleep(0.05)
+    return killed
+
+
 def _sandbox_env(workdir: Path, export_name: str) -> dict[str, str]:
     """Reduced environment: PATH, LANG, the data folder, and HOME & config folders inside ``workdir``."""
     from modlab import corpora
@@ -826,6 +859,7 @@ def grade_submission(
                              for q in spec.questions if q.grade_id not in done]
     finally:
         if workdir is not None:
+            _kill_leftovers(str(workdir / ".home"))  # the HOME of _sandbox_env
             shutil.rmtree(workdir, ignore_errors=True)
         result.grading_seconds = time.perf_counter() - start
     return result
