@@ -5,12 +5,17 @@ The decision that a question passed is never made by code the student can reach 
 1. The student's notebook is read with nbformat (any version, converted to v4). An unreadable file is
    flagged and every question is "not reached"; nothing raises.
 2. The notebook to run is the student's own cell sequence (scratch cells stay: they may define helpers),
-   except that every check cell (matched by nbgrader ``grade_id``, then by cell id) becomes an *export cell*;
-   a deleted check cell is put back after its answer cell, an edited one is replaced anyway; both are flagged.
+   except that every check cell (matched by nbgrader ``grade_id``, then by cell id, then by its exact source
+   when an editor dropped metadata and ids: :func:`match_cells`) becomes an *export cell*; a deleted check
+   cell is put back after its answer cell, an edited one is replaced anyway; both are flagged.
 3. It runs with nbclient in a fresh temporary folder holding only that notebook, in a kernel started by
    :mod:`modlab.grading.sandbox` (resource limits, reduced environment), with per-cell and per-notebook
    timeouts and capped output. Answers are exported by :mod:`modlab.grading.export` through the execute
    reply's ``user_expressions``, so printed text, output hooks and input transformers cannot forge them.
+   A notebook can still replace the exporter; that only chooses which *value* is graded (as typing it
+   would), and a record that is not well-formed plain data of a sensible size is "not plain data". Answers
+   that cannot be read at all are flagged. At teardown nothing the notebook started is left running
+   (the supervisor's subreaper teardown, then a sweep for the sandbox's HOME).
 4. Each hidden test runs here, in a fresh namespace ``{math, np, pd, data, <name>: exported value}``; the
    learner's message comes from the kit's own question object (``Question.evaluate``), never from test text.
 
@@ -816,7 +821,10 @@ def grade_submission(
     -----
     Statuses: CORRECT/INCORRECT from the hidden tests run in this process on the exported value;
     NOT_ANSWERED for the ``...`` placeholder or an undefined name; NOT_PLAIN_DATA when the answer is not
-    numbers/strings/bools/None/lists/dicts; NOT_REACHED when the notebook was unreadable or stopped first.
+    numbers/strings/bools/None/lists/dicts (or too large: 10**6 JSON characters, integers of over 1000
+    digits); NOT_REACHED when the notebook was unreadable or stopped first, or the answer could not be read
+    from the kernel (flagged). Answers and messages kept for people are cut to :data:`SHOWN_CHARS`
+    characters without control characters.
     """
     start = time.perf_counter()
     result = NotebookResult(student=submission.student, lesson=spec.lesson)
