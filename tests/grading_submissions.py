@@ -212,6 +212,25 @@ def _odd_types() -> nbformat.NotebookNode:
     return nb
 
 
+def _stripped_metadata() -> nbformat.NotebookNode:
+    # An honest notebook re-saved by an editor that dropped the nbgrader metadata and renumbered the cell ids.
+    nb = answered(ROUNDED, {"r1": REFLECTION})
+    for number, cell in enumerate(nb.cells):
+        cell.metadata, cell.id = {}, f"resaved-{number}"
+    return nb
+
+
+# Deletes the grader's exporter from builtins after Exercise 3: later answers cannot be read (never silent).
+_DELETE_EXPORTER = "import builtins\nfor _n in [n for n in dir(builtins) if n.startswith('_modlab_export_')]:\n    delattr(builtins, _n)"
+
+_HUGE = {
+    **ROUNDED,
+    "q3": "whose_opinion = 'c\\x00\\x1b[31m' + 'x' * 900_000",  # wrong, NUL and escape codes, 0.9 MB
+    "q5": "respondents_needed = 10**5000",
+    "q8": "import sys\nsys.set_int_max_str_digits(0)\nmeng_effective_n = 10**100000",
+}
+
+
 CASES = [
     Case("right", lambda: answered(ROUNDED | {"q2": "yes_votes = polls_table['votes'] * polls_table['yes_share']\n"
                                                     "step_down_yes_votes = yes_votes[polls_table['poll_id'] == 'step_down'].item()"},
@@ -220,7 +239,16 @@ CASES = [
     Case("untouched", handed_out, dict.fromkeys(QUESTIONS, NOT_ANSWERED), reflections={"r1": "", "r2": ""}),
     Case("odd_types", _odd_types, _statuses(q1=INCORRECT, q4=NOT_PLAIN_DATA)),
     Case("raises", lambda: answered({**ROUNDED, "q4": "amnesty_moe = 1 / 0"}), _statuses(q4=NOT_ANSWERED),
-         flags=["raised ZeroDivisionError"]),
+         flags=["the answer cell of Exercise 4 (cell 22) raised ZeroDivisionError"]),
+    Case("scratch_raises", lambda: insert_after(answered(ROUNDED), "q3-check", "print(undefined_name)"), ALL_CORRECT,
+         flags=["a cell you added after Exercise 3 (cell 20) raised NameError"]),
+    Case("stripped_metadata", _stripped_metadata, ALL_CORRECT,
+         flags=["grading metadata was missing; cells were matched by their ids and contents"],
+         reflections={"r1": REFLECTION, "r2": ""}),
+    Case("deleted_exporter", lambda: insert_after(answered(ROUNDED), "q3-check", _DELETE_EXPORTER),
+         _statuses(**dict.fromkeys(["q4", "q5", "q6", "q7", "q8", "q9"], NOT_REACHED)),
+         flags=["answers after Exercise 3 could not be read from the kernel: the notebook changed the kernel"]),
+    Case("huge_values", lambda: answered(_HUGE), _statuses(q3=INCORRECT, q5=NOT_PLAIN_DATA, q8=NOT_PLAIN_DATA)),
     Case("infinite_loop", lambda: insert_after(answered(ROUNDED), "q5-check", "while True:\n    pass"), ALL_CORRECT,
          flags=["timed out"]),
     # Swallows the interrupt of the per-cell timeout: the next cell times out too, and the kernel is stopped.

@@ -18,9 +18,10 @@ import nbformat
 import pytest
 
 from grading_submissions import CASES, REFLECTION, ROUNDED, answered
-from modlab.grading.engine import build_run_notebook, grade_submission, measure_overhead
+from modlab.grading.engine import _judge, build_run_notebook, grade_submission, measure_overhead
+from modlab.grading.export import MIME
 from modlab.grading.lesson_spec import LessonSpecError, load_spec
-from modlab.grading.model import CORRECT, NOT_REACHED, NotebookResult, Submission
+from modlab.grading.model import CORRECT, INCORRECT, NOT_PLAIN_DATA, NOT_REACHED, NotebookResult, Submission
 
 ROOT = Path(__file__).resolve().parents[1]
 # Per lesson: (auto-graded questions, auto points, free-response points in order), from the README's table.
@@ -144,6 +145,15 @@ def test_answers_and_messages_come_from_the_export_and_the_kit(graded):
     assert graded["os_exit"].questions[4].message.startswith("not reached: the kernel died")
     assert graded["right"].free_responses[0].text == REFLECTION
     assert "Rubric (3 points)" in graded["right"].free_responses[0].rubric
+    # Huge integers are "not plain data", said plainly; a 1 MB answer with NUL and escape codes is shown short and clean.
+    huge = {q.grade_id: q for q in graded["huge_values"].questions}
+    for grade_id, name in [("q5-check", "respondents_needed"), ("q8-check", "meng_effective_n")]:
+        assert huge[grade_id].message == (f"`{name}` is an integer too large to grade (an integer with more than 1000 "
+                                          "digits): make it a number of sensible size, as the exercise asks.")
+    q3 = huge["q3-check"]
+    assert q3.answer == "c[31m" + "x" * 194 + "\u2026" and len(q3.answer) == 200
+    assert q3.message.startswith("'c[31mxxx") and "not one of the options" in q3.message and len(q3.message) < 400
+    assert not any(ch in q3.message + q3.answer for ch in "\x00\x1b")
 
 
 @pytest.mark.slow
@@ -215,16 +225,72 @@ def test_exporter_turns_answers_into_plain_data_and_cannot_be_lied_to():
     assert record("placeholder") == {"kind": "ellipsis"} and record("undefined") == {"kind": "missing"}
 
 
+def test_exporter_refuses_huge_integers_even_when_the_notebook_lifts_the_digit_limit():
+    import sys
+
+    from modlab.grading.export import MIME
+
+    export = _exporter({"big": 10**5000, "negative": -(10**1000), "longest": 10**1000 - 1, "nested": [1, 10**2000]})
+    limit = sys.get_int_max_str_digits()
+    try:
+        sys.set_int_max_str_digits(0)  # as a notebook can: str() of any int works again
+        export_lifted = _exporter({"huge": 10**100000})("huge")._repr_mimebundle_()[MIME]
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+    def record(name):
+        return export(name)._repr_mimebundle_()[MIME]
+
+    too_big = {"kind": "not_plain", "type": "int", "why": "an integer with more than 1000 digits"}
+    assert record("big") == record("negative") == export_lifted == too_big
+    assert record("nested")["why"] == "an integer with more than 1000 digits"
+    assert json.loads(record("longest")["json"]) == 10**1000 - 1  # 1000 digits: still plain data
+
+
+def _reply(record) -> dict:
+    return {"status": "ok", "user_expressions": {"export": {"status": "ok", "data": {MIME: record}, "metadata": {}}}}
+
+
+def test_a_forged_record_cannot_pass_a_wrong_answer_and_malformed_ones_are_not_plain_data():
+    # The kernel can replace the exporter and send any record: that only chooses the value graded, which the
+    # hidden tests still judge here. A wrong value in a well-formed forged record fails like a typed one.
+    spec = load_spec("03")
+    q1, q5 = spec.questions[0], spec.questions[4]
+    forged = _judge(q1, spec, _reply({"kind": "value", "json": "72.4", "type": "float", "verdict": "correct"}), "")
+    assert (forged.status, forged.score, forged.answer) == (INCORRECT, 0.0, 72.4)
+    right = _judge(q1, spec, _reply({"kind": "value", "json": "0.724"}), "")
+    assert (right.status, right.score) == (CORRECT, 1.0)
+    # Malformed records: never an exception, never a pass.
+    malformed = [{"kind": "value"}, {"kind": "value", "json": 0.724}, {"kind": "value", "json": "{not json"},
+                 {"kind": "value", "json": "[" * 100_000 + "]" * 100_000}, {"kind": "value", "json": "1" * 5000},
+                 {"kind": "value", "json": " " * 2_000_000 + "1068"}, {"kind": ["odd"]}, {"kind": "not_plain", "type": 7},
+                 {"kind": "value", "json": '{"a": [1, 2]}'}]
+    for record in malformed:
+        result = _judge(q5, spec, _reply(record), "")
+        assert result.score == 0.0 and result.status in (NOT_PLAIN_DATA, INCORRECT), (record, result)
+    assert _judge(q5, spec, _reply({"kind": "value", "json": "1" * 5000}), "").message.startswith(
+        "`respondents_needed` is an integer too large to grade")
+    # No record at all (exporter deleted, user_expressions replaced): not reached, with the reason.
+    for reply in [{"status": "ok", "user_expressions": {}}, {"status": "ok", "user_expressions": {"export": "x"}},
+                  _reply("not a dict")]:
+        result = _judge(q5, spec, reply, "")
+        assert result.status == NOT_REACHED and "could not be read from the kernel" in result.message
+
+
 @pytest.mark.slow
 def test_sandbox_kernel_runs_with_limits_reduced_environment_and_an_empty_folder(tmp_path, monkeypatch):
+    import resource
+
+    import psutil
+
     from modlab.grading.engine import run_notebook
-    from modlab.grading.export import MIME
+    from modlab.grading.sandbox import OPEN_FILES, PROCESS_MARGIN
 
     monkeypatch.setenv("MODLAB_SECRET_TOKEN", "must-not-leak")
     code = ("import os, resource\n"
             "env = sorted(os.environ)\n"
             "here = sorted(os.listdir('.'))\n"
-            "limits = [resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[0]]\n"
+            "limits = [resource.getrlimit(getattr(resource, 'RLIMIT_' + r))[0] for r in ('AS', 'FSIZE', 'NOFILE', 'NPROC')]\n"
             "parent_is_grader = os.getppid() == {pid}\n").format(pid=os.getpid())
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)] +
                                   [nbformat.v4.new_code_cell("# export") for _ in range(4)])
@@ -242,7 +308,12 @@ def test_sandbox_kernel_runs_with_limits_reduced_environment_and_an_empty_folder
     assert {"HOME", "IPYTHONDIR", "MPLCONFIGDIR", "TMPDIR"} <= set(env)
     assert "MODLAB_SECRET_TOKEN" not in env and "MODLAB_GRADING_EXPORT_NAME" not in env and "MODLAB_DATA_DIR" in env
     assert here == [".home"]  # nothing but the sandbox's own HOME: no solutions, no other students
-    assert limits == [3 * 2**30, 10**7]
+    assert limits[:2] == [3 * 2**30, 10**7]
+    assert limits[2] == min(OPEN_FILES, resource.getrlimit(resource.RLIMIT_NOFILE)[1])
+    # RLIMIT_NPROC counts the user's processes and threads: the kernel may add about PROCESS_MARGIN, no more.
+    tasks = sum(p.info["num_threads"] or 0 for p in psutil.process_iter(["uids", "num_threads"])
+                if p.info["uids"] and p.info["uids"].real == os.getuid())
+    assert tasks < limits[3] <= tasks + PROCESS_MARGIN + 100
     assert parent_is_grader is False  # the supervisor stands between the kernel and the grader
     assert run.stopped == "" and run.stopped_at == 5
 
@@ -302,3 +373,38 @@ def test_solutions_with_two_point_questions_grade_full_marks():
     assert [q.points for q in results[1].questions] == [1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 2.0, 1.0]
     # a solution's check cells carry the hidden tests, so they differ from the handed-out ones: flagged, replaced
     assert all(flag.endswith("was edited; the original was used") for r in results for flag in r.flags)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("then", ["", "os.kill(os.getppid(), 9)\n"], ids=["kernel_lives", "supervisor_killed"])
+def test_nothing_a_notebook_starts_outlives_its_grading(tmp_path, then):
+    # A detached sleeper (double fork + setsid: own session, no death signal) that would rewrite the grader's
+    # outputs after it exits. The supervisor is a subreaper: it inherits the sleeper and kills it at teardown;
+    # if the notebook kills the supervisor first, the engine's sweep by the sandbox's HOME finds it.
+    import time
+
+    import psutil
+
+    pid_file, marker = tmp_path / "sleeper.pid", tmp_path / "escaped.txt"
+    escape = ("import os, time\n"
+              "if os.fork() == 0:\n"
+              "    os.setsid()\n"
+              "    if os.fork() == 0:\n"
+              f"        open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+              "        time.sleep(8)\n"
+              f"        open({str(marker)!r}, 'w').write('rewritten after grading')\n"
+              "        os._exit(0)\n"
+              "    os._exit(0)\n"
+              "os.wait()\n"
+              "time.sleep(0.5)\n" + then)
+    notebook = tmp_path / "escaper.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(escape)]), notebook)
+    result = grade_submission(Submission("escaper", notebook), load_spec("03"), cell_timeout=30)
+    started = pid_file.stat().st_mtime
+    sleeper = int(pid_file.read_text())
+    assert not psutil.pid_exists(sleeper) or psutil.Process(sleeper).status() == psutil.STATUS_ZOMBIE, \
+        "the detached sleeper outlived grading"
+    time.sleep(max(0.0, started + 10 - time.time()))
+    assert not marker.exists()
+    expected = "not reached" if then else "not answered"  # it defined no answers (and killed its kernel)
+    assert [q.status for q in result.questions] == [expected] * 9

@@ -5,12 +5,17 @@ The decision that a question passed is never made by code the student can reach 
 1. The student's notebook is read with nbformat (any version, converted to v4). An unreadable file is
    flagged and every question is "not reached"; nothing raises.
 2. The notebook to run is the student's own cell sequence (scratch cells stay: they may define helpers),
-   except that every check cell (matched by nbgrader ``grade_id``, then by cell id) becomes an *export cell*;
-   a deleted check cell is put back after its answer cell, an edited one is replaced anyway; both are flagged.
+   except that every check cell (matched by nbgrader ``grade_id``, then by cell id, then by its exact source
+   when an editor dropped metadata and ids: :func:`match_cells`) becomes an *export cell*; a deleted check
+   cell is put back after its answer cell, an edited one is replaced anyway; both are flagged.
 3. It runs with nbclient in a fresh temporary folder holding only that notebook, in a kernel started by
    :mod:`modlab.grading.sandbox` (resource limits, reduced environment), with per-cell and per-notebook
    timeouts and capped output. Answers are exported by :mod:`modlab.grading.export` through the execute
    reply's ``user_expressions``, so printed text, output hooks and input transformers cannot forge them.
+   A notebook can still replace the exporter; that only chooses which *value* is graded (as typing it
+   would), and a record that is not well-formed plain data of a sensible size is "not plain data". Answers
+   that cannot be read at all are flagged. At teardown nothing the notebook started is left running
+   (the supervisor's subreaper teardown, then a sweep for the sandbox's HOME).
 4. Each hidden test runs here, in a fresh namespace ``{math, np, pd, data, <name>: exported value}``; the
    learner's message comes from the kit's own question object (``Question.evaluate``), never from test text.
 
@@ -23,11 +28,13 @@ messaging protocol's ``user_expressions`` (https://jupyter-client.readthedocs.io
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import math
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -35,13 +42,14 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from modlab.grading.export import MIME
+from modlab.grading.export import MAX_INT_DIGITS, MAX_JSON_CHARS, MIME
 from modlab.grading.lesson_spec import LessonSpec, QuestionSpec
 from modlab.grading.model import (
     CORRECT,
@@ -92,11 +100,23 @@ def _read(path: Path | None) -> tuple[Any, str]:
     if path is None:
         return None, "no notebook was submitted"
     try:
-        nb = nbformat.read(str(path), as_version=4)
+        with _quiet_nbformat():
+            nb = nbformat.read(str(path), as_version=4)
         nb.cells  # noqa: B018 - a JSON file that is no notebook fails here
         return nb, ""
     except Exception as err:  # corrupt, truncated, not JSON, unknown version: all "unreadable"
         return None, f"the notebook could not be read ({type(err).__name__}: {str(err)[:120]})"
+
+
+@contextlib.contextmanager
+def _quiet_nbformat() -> Any:
+    """Silence nbformat's warnings on students' notebooks (duplicate or missing cell ids): they would print over
+    the progress bar, and grading does not depend on ids being unique."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"nbformat(\.|$)")
+        warnings.filterwarnings("ignore", category=getattr(nbformat.warnings, "DuplicateCellId", UserWarning))
+        warnings.filterwarnings("ignore", category=getattr(nbformat.warnings, "MissingIDFieldWarning", UserWarning))
+        yield
 
 
 def _find(cells: list, grade_id: str, cell_id: str | None) -> int | None:
@@ -114,6 +134,85 @@ def _find(cells: list, grade_id: str, cell_id: str | None) -> int | None:
 def _handed_out_cell(spec: LessonSpec, grade_id: str) -> Any:
     index = _find(spec.handed_out.cells, grade_id, None)
     return None if index is None else spec.handed_out.cells[index]
+
+
+#: The one neutral flag for a notebook whose editor dropped the nbgrader metadata.
+METADATA_MISSING = "grading metadata was missing; cells were matched by their ids"
+
+
+@dataclass
+class _Matches:
+    """Where the lesson's graded cells are in a student's notebook."""
+
+    index: dict[str, int]   # grade id ("q1-answer", "q1-check", "r1", locked cells) -> cell index
+    by_content: bool        # some cell had neither its grade id nor its id: matched by content
+    without_metadata: bool  # some cell was found without its nbgrader grade id
+
+
+def match_cells(cells: list, spec: LessonSpec) -> _Matches:
+    """Find the lesson's graded cells in a student's notebook; never guesses a check cell.
+
+    Each graded cell of the handed-out notebook is matched by nbgrader grade id, else by cell id (the kit's
+    graded cells have ids such as ``q1-answer``), else, for a notebook re-saved by an editor that dropped
+    metadata and ids: a check cell by its exact handed-out source (``ex.q1.check(name)``), an answer or free
+    response cell as the cell of its type right after the handed-out cell before it (the exercise's heading).
+
+    Parameters
+    ----------
+    cells : list of nbformat.NotebookNode
+        The student's cells.
+    spec : LessonSpec
+        The lesson.
+
+    Returns
+    -------
+    _Matches
+    """
+    handed = spec.handed_out.cells
+    taken: set[int] = set()
+    found: dict[str, int] = {}
+    by_content = without_metadata = False
+    graded = [(i, _grade_id(c)) for i, c in enumerate(handed) if _grade_id(c)]
+    ids = {cell.get("id"): i for i, cell in reversed(list(enumerate(cells))) if cell.get("id")}
+    for _, grade_id in graded:
+        index = next((i for i, c in enumerate(cells) if _grade_id(c) == grade_id), None)
+        if index is not None:
+            found[grade_id] = index
+            taken.add(index)
+    for position, grade_id in graded:  # by cell id
+        index = ids.get(handed[position].get("id"))
+        if grade_id not in found and index is not None and index not in taken and not _grade_id(cells[index]):
+            found[grade_id], without_metadata = index, True
+            taken.add(index)
+    sources: dict[str, list[int]] = {}
+    for i, cell in enumerate(cells):
+        sources.setdefault(_source(cell).strip(), []).append(i)
+    locked = [(p, g) for p, g in graded if (handed[p].metadata.get("nbgrader") or {}).get("locked")]
+    unlocked = [(p, g) for p, g in graded if (p, g) not in locked]
+    for position, grade_id in locked + unlocked:  # locked cells (checks) first: by their exact source
+        if grade_id in found:
+            continue
+        cell = handed[position]
+        if (cell.metadata.get("nbgrader") or {}).get("locked"):
+            free = [i for i in sources.get(_source(cell).strip(), []) if i not in taken and not _grade_id(cells[i])]
+            index = free[0] if len(free) == 1 else None
+        else:  # the cell right after the handed-out cell before it (its heading), if that is unchanged
+            before = _source(handed[position - 1]).strip() if position else None
+            anchors = sources.get(before, []) if before else []
+            index = anchors[0] + 1 if len(anchors) == 1 else None
+            if index is not None and (index >= len(cells) or index in taken or _grade_id(cells[index])
+                                      or cells[index].cell_type != cell.cell_type):
+                index = None
+        if index is not None:
+            found[grade_id], by_content, without_metadata = index, True, True
+            taken.add(index)
+    return _Matches(found, by_content, without_metadata)
+
+
+def _metadata_flag(matches: _Matches) -> list[str]:
+    if not matches.without_metadata:
+        return []
+    return [METADATA_MISSING + (" and contents" if matches.by_content else "")]
 
 
 def free_responses(nb: Any, spec: LessonSpec) -> tuple[list[FreeResponse], list[str]]:
@@ -135,9 +234,9 @@ def free_responses(nb: Any, spec: LessonSpec) -> tuple[list[FreeResponse], list[
     """
     flags: list[str] = []
     found = []
+    matches = None if nb is None else match_cells(nb.cells, spec)
     for response in spec.free_responses:
-        handed = _handed_out_cell(spec, response.grade_id)
-        index = None if nb is None else _find(nb.cells, response.grade_id, handed.get("id") if handed else None)
+        index = None if matches is None else matches.index.get(response.grade_id)
         text = "" if index is None else _source(nb.cells[index]).strip()
         if nb is not None and index is None:
             flags.append(f"free response {response.grade_id} ({response.label}) is missing from the notebook")
@@ -154,6 +253,7 @@ class _Plan:
     exports: dict[int, QuestionSpec]  # run-cell index -> question exported there
     origin: list[int | None]      # run-cell index -> the student's cell number (1-based), None if inserted
     flags: list[str]
+    kinds: list[str] = None       # run-cell index -> how a flag names it ("the answer cell of Exercise 3 (cell 18)")
 
 
 def _export_cell(question: QuestionSpec) -> Any:
@@ -182,10 +282,11 @@ def build_run_notebook(nb: Any, spec: LessonSpec) -> _Plan:
     flags: list[str] = []
     cells = [nbformat.from_dict(dict(cell)) for cell in nb.cells]
     origin: list[int | None] = list(range(1, len(cells) + 1))
+    matches = match_cells(cells, spec)
+    flags += _metadata_flag(matches)
     checks: dict[int, QuestionSpec] = {}
     for question in spec.questions:
-        handed = _handed_out_cell(spec, question.grade_id)
-        index = _find(cells, question.grade_id, handed.get("id") if handed else None)
+        index = matches.index.get(question.grade_id)
         if index is not None and index not in checks:
             if _source(cells[index]).strip() != question.check_source.strip():
                 flags.append(f"check cell {question.grade_id} was edited; the original was used")
@@ -195,9 +296,10 @@ def build_run_notebook(nb: Any, spec: LessonSpec) -> _Plan:
         grading = handed.get("metadata", {}).get("nbgrader") or {}
         gid = grading.get("grade_id")
         if grading.get("locked") and not any(q.grade_id == gid for q in spec.questions):
-            index = _find(cells, gid, handed.get("id"))
+            index = matches.index.get(gid)
             if index is not None and _source(cells[index]).strip() != _source(handed).strip():
                 flags.append(f"locked cell {gid} was edited")
+    answers = {matches.index[q.answer_grade_id]: q for q in spec.questions if q.answer_grade_id in matches.index}
 
     run_cells: list[Any] = []
     run_origin: list[int | None] = []
@@ -213,7 +315,7 @@ def build_run_notebook(nb: Any, spec: LessonSpec) -> _Plan:
             cell.outputs, cell.execution_count = [], None
         run_cells.append(cell)
         run_origin.append(origin[index])
-        for question in [q for q in missing if _grade_id(cell) == q.answer_grade_id]:
+        for question in [q for q in missing if answers.get(index) is q]:
             flags.append(f"check cell {question.grade_id} was deleted; it was put back after its answer cell")
             missing.remove(question)
             exports[len(run_cells)] = question
@@ -225,7 +327,36 @@ def build_run_notebook(nb: Any, spec: LessonSpec) -> _Plan:
         run_cells.append(_export_cell(question))
         run_origin.append(None)
     run_nb = nbformat.v4.new_notebook(cells=run_cells, metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
-    return _Plan(run_nb, exports, run_origin, flags)
+    kinds = _cell_kinds(cells, spec, matches, answers, checks)
+    run_kinds = [kinds[o - 1] if o else "" for o in run_origin]
+    return _Plan(run_nb, exports, run_origin, flags, run_kinds)
+
+
+def _short(label: str) -> str:
+    """ "Exercise 3: whose opinion" -> "Exercise 3". """
+    return label.split(":", 1)[0].strip()
+
+
+def _cell_kinds(cells: list, spec: LessonSpec, matches: _Matches, answers: dict, checks: dict) -> list[str]:
+    """How to name each student cell in a flag: whose answer cell it is, or after which exercise it sits."""
+    handed_ids = {c.get("id") for c in spec.handed_out.cells if c.get("id")}
+    handed_sources = {_source(c).strip() for c in spec.handed_out.cells if _source(c).strip()}
+    kinds, last = [], ""
+    for index, cell in enumerate(cells):
+        number = index + 1
+        if index in answers:
+            last = _short(answers[index].label)
+            kinds.append(f"the answer cell of {last} (cell {number})")
+            continue
+        if index in checks:
+            last = _short(checks[index].label)
+            kinds.append(f"the check cell of {last} (cell {number})")
+            continue
+        where = f"after {last}" if last else "before Exercise 1"
+        lesson_cell = cell.get("id") in handed_ids or _source(cell).strip() in handed_sources
+        kinds.append(f"the lesson's cell {number} ({where})" if lesson_cell
+                     else f"a cell you added {where} (cell {number})")
+    return kinds
 
 
 # ------------------------------------------------------------------------------------------- running
@@ -240,8 +371,59 @@ def _kernel_manager(argv: list[str]) -> Any:
         def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: ARG002
             return spec
 
+    class _TeardownManager(AsyncKernelManager):
+        async def _async_kill_kernel(self, restart: bool = False) -> None:
+            # SIGTERM first: the supervisor kills the kernel and everything it started (see sandbox);
+            # the usual SIGKILL of the process group alone would leave detached processes running.
+            terminate_sandbox(getattr(self.provisioner, "process", None))
+            await super()._async_kill_kernel(restart=restart)
+
     # "python3" keeps jupyter_client's ipykernel handling (in-memory history file) on.
-    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_OneSpec())
+    return _TeardownManager(kernel_name="python3", kernel_spec_manager=_OneSpec())
+
+
+def terminate_sandbox(process: Any, timeout: float = 10.0) -> None:
+    """Ask a sandbox supervisor (a ``subprocess.Popen``) to kill its kernel and descendants, and wait for it."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        process.terminate()
+        process.wait(timeout)
+    except Exception:  # still there: the kernel manager's SIGKILL of the group follows
+        pass
+
+
+def _kill_leftovers(home: str, timeout: float = 5.0) -> int:
+    """SIGKILL every process of this user still running with this sandbox's HOME; the number killed.
+
+    Backstop for the supervisor's own teardown (:mod:`modlab.grading.sandbox`): a notebook that kills its
+    supervisor first would leave its detached processes with nobody to reap them. They inherited the sandbox
+    environment, whose HOME is a fresh folder per run, so they are found by it (Linux ``/proc``).
+    """
+    marker, uid, me = f"HOME={home}".encode(), os.getuid(), os.getpid()
+    killed, deadline = 0, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = 0
+        try:
+            names = [name for name in os.listdir("/proc") if name.isdigit() and int(name) != me]
+        except OSError:  # no /proc: nothing to sweep
+            return killed
+        for name in names:
+            try:
+                if os.stat(f"/proc/{name}").st_uid != uid:
+                    continue
+                with open(f"/proc/{name}/environ", "rb") as environ:
+                    if marker not in environ.read().split(b"\0"):
+                        continue
+                os.kill(int(name), 9)
+                found += 1
+            except OSError:  # gone, a zombie without environ, or not ours
+                pass
+        killed += found
+        if not found:
+            return killed
+        time.sleep(0.05)
+    return killed
 
 
 def _sandbox_env(workdir: Path, export_name: str) -> dict[str, str]:
@@ -419,6 +601,7 @@ def run_notebook(
     def kill() -> None:
         # A cell that ignores interrupts (or a notebook that is just too long) ends here.
         state["killed"] = True
+        terminate_sandbox(getattr(getattr(client.km, "provisioner", None), "process", None), timeout=5)
         pid = state["pid"]
         if pid:
             try:
@@ -492,41 +675,109 @@ def _hidden_tests_pass(question: QuestionSpec, value: Any) -> bool:
     return True
 
 
+#: Longest answer shown to people (in a message or feedback), in characters.
+SHOWN_CHARS = 200
+_MAX_INT_DIGITS = MAX_INT_DIGITS
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str, limit: int = SHOWN_CHARS) -> str:
+    """Text fit to show a person: control characters (NUL, escapes) removed, cut at ``limit`` characters."""
+    text = _CONTROL.sub("", str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _shown_answer(value: Any) -> Any:
+    """The answer as kept in the result and shown in feedback: long or control-laden text made readable."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, (list, dict)):
+        text = json.dumps(value)
+        return value if len(text) <= SHOWN_CHARS and not _CONTROL.search(text) else shown(text)
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise ValueError(f"an integer with more than {_MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _load(record: dict) -> Any:
+    """The value of a ``value`` record; ValueError when it is not plain data of a sensible size."""
+    text = record.get("json")
+    if not isinstance(text, str):
+        raise ValueError("no JSON text")
+    if len(text) > MAX_JSON_CHARS:
+        raise ValueError("too large")
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except (ValueError, RecursionError) as err:  # malformed, huge integers, nested too deeply
+        raise ValueError(str(err)[:120]) from None
+
+
+#: Marks a reply whose export could not be read (no record): the notebook changed the kernel.
+_UNREADABLE = "this exercise's answer could not be read from the kernel (the notebook changed how the kernel works)."
+
+
 def _judge(question: QuestionSpec, spec: LessonSpec, reply: dict | None, why_not_reached: str) -> QuestionResult:
+    """The verdict on one question from its export cell's reply; never raises, never trusts the record."""
     result = QuestionResult(question.grade_id, question.label, question.points, 0.0, NOT_REACHED)
     if reply is None:
         result.message = why_not_reached
         return result
     expression = (reply.get("user_expressions") or {}).get("export") or {}
-    record = (expression.get("data") or {}).get(MIME) if expression.get("status") == "ok" else None
+    data = expression.get("data") if isinstance(expression, dict) and expression.get("status") == "ok" else None
+    record = data.get(MIME) if isinstance(data, dict) else None
     if not isinstance(record, dict):
-        # The cell's request failed (its code was rewritten to raise) or the exporter was tampered with.
-        result.message = "this exercise's check could not run in your notebook."
+        # The exporter was deleted or replaced, or the kernel no longer answers user_expressions.
+        result.message = _UNREADABLE
         return result
-    kit = spec.question_object(question)
     kind = record.get("kind")
     if kind == "missing":
         result.status = NOT_ANSWERED
         result.message = f"`{question.name}` was not defined when this exercise was checked: run your answer cell."
     elif kind == "ellipsis":
         result.status = NOT_ANSWERED
-        result.message = kit.evaluate(...).message
+        result.message = _kit_message(question, spec, ...)
     elif kind == "value":
         try:
-            value = json.loads(record["json"])
-        except (KeyError, TypeError, ValueError):
-            result.message = "this exercise's answer could not be read."
+            value = _load(record)
+        except ValueError as err:
+            result.status = NOT_PLAIN_DATA
+            result.message = _not_plain_message(question, record.get("type"), str(err))
             return result
-        result.answer = value
         passed = _hidden_tests_pass(question, value)
         result.status = CORRECT if passed else INCORRECT
         result.score = question.points if passed else 0.0
-        result.message = kit.evaluate(value).message
+        result.message = _kit_message(question, spec, value)
+        result.answer = _shown_answer(value)
     else:
         result.status = NOT_PLAIN_DATA
-        result.message = (f"`{question.name}` is a {record.get('type', 'value')}, which cannot be graded: "
-                          "make it a number or text, as the exercise asks.")
+        result.message = _not_plain_message(question, record.get("type"), record.get("why"))
     return result
+
+
+def _not_plain_message(question: QuestionSpec, kind: Any, why: Any) -> str:
+    kind = shown(kind if isinstance(kind, str) else "value", 40)
+    why = shown(why if isinstance(why, str) else "", 80)
+    if "digits" in why:
+        return (f"`{question.name}` is an integer too large to grade ({why}): "
+                "make it a number of sensible size, as the exercise asks.")
+    if why == "too large":
+        return f"`{question.name}` is too large to grade: make it a number or short text, as the exercise asks."
+    return f"`{question.name}` is a {kind}, which cannot be graded: make it a number or text, as the exercise asks."
+
+
+def _kit_message(question: QuestionSpec, spec: LessonSpec, value: Any) -> str:
+    """The kit's own message for this answer, made fit to show; a kit that chokes on odd data says so."""
+    try:
+        message = spec.question_object(question).evaluate(value).message
+        if isinstance(value, str) and value != shown(value):  # the kit repeats the answer: shorten it there
+            message = message.replace(repr(value), repr(shown(value))).replace(value, shown(value))
+        return shown(message, 4 * SHOWN_CHARS)
+    except Exception:
+        return "this answer could not be checked: make it a number or text, as the exercise asks."
 
 
 def grade_submission(
@@ -570,7 +821,10 @@ def grade_submission(
     -----
     Statuses: CORRECT/INCORRECT from the hidden tests run in this process on the exported value;
     NOT_ANSWERED for the ``...`` placeholder or an undefined name; NOT_PLAIN_DATA when the answer is not
-    numbers/strings/bools/None/lists/dicts; NOT_REACHED when the notebook was unreadable or stopped first.
+    numbers/strings/bools/None/lists/dicts (or too large: 10**6 JSON characters, integers of over 1000
+    digits); NOT_REACHED when the notebook was unreadable or stopped first, or the answer could not be read
+    from the kernel (flagged). Answers and messages kept for people are cut to :data:`SHOWN_CHARS`
+    characters without control characters.
     """
     start = time.perf_counter()
     result = NotebookResult(student=submission.student, lesson=spec.lesson)
@@ -585,14 +839,16 @@ def grade_submission(
         plan = build_run_notebook(nb, spec)
         result.flags += plan.flags + response_flags
         workdir = Path(tempfile.mkdtemp(prefix="modlab-grade-"))
-        nbformat.write(nb, str(workdir / f"{spec.lesson}.ipynb"))  # the only notebook in the folder
-        run = run_notebook(
-            plan.nb, workdir,
-            export_cells={i: q.name for i, q in plan.exports.items()},
-            export_name=f"_modlab_export_{secrets.token_hex(8)}",
-            cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, output_limit_bytes=output_limit_bytes,
-            memory_limit_bytes=memory_limit_bytes, file_size_limit_bytes=file_size_limit_bytes,
-        )
+        with _quiet_nbformat():
+            nbformat.write(nb, str(workdir / f"{spec.lesson}.ipynb"))  # the only notebook in the folder
+        with _quiet_nbformat():
+            run = run_notebook(
+                plan.nb, workdir,
+                export_cells={i: q.name for i, q in plan.exports.items()},
+                export_name=f"_modlab_export_{secrets.token_hex(8)}",
+                cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, output_limit_bytes=output_limit_bytes,
+                memory_limit_bytes=memory_limit_bytes, file_size_limit_bytes=file_size_limit_bytes,
+            )
         result.execution_seconds = run.seconds
         result.flags += _run_flags(run, plan)
         reason = f"not reached: {run.stopped}" if run.stopped else "not reached"
@@ -602,6 +858,8 @@ def grade_submission(
                    reason)
             for q in spec.questions
         ]
+        order = sorted(result.questions, key=lambda q: by_grade_id[q.grade_id])
+        result.flags += _unreadable_flags([q for q in order if q.message != reason])
     except Exception as err:  # a bug of ours must not stop a batch: report it on this submission
         result.flags.append(f"internal grading error ({type(err).__name__}: {str(err)[:160]}); please report it")
         done = {q.grade_id for q in result.questions}
@@ -609,16 +867,35 @@ def grade_submission(
                              for q in spec.questions if q.grade_id not in done]
     finally:
         if workdir is not None:
+            _kill_leftovers(str(workdir / ".home"))  # the HOME of _sandbox_env
             shutil.rmtree(workdir, ignore_errors=True)
         result.grading_seconds = time.perf_counter() - start
     return result
+
+
+def _unreadable_flags(reached: list[QuestionResult]) -> list[str]:
+    """Say when answers could not be read from the kernel (exporter deleted, kernel changed): never silent.
+
+    ``reached`` are the questions whose export cell ran, in run order.
+    """
+    bad = [i for i, q in enumerate(reached) if q.message == _UNREADABLE]
+    if not bad:
+        return []
+    first = bad[0]
+    if bad == list(range(first, len(reached))) and (len(bad) > 1 or first == 0):
+        after = f"after {_short(reached[first - 1].label)}" if first else f"from {_short(reached[0].label)} on"
+        return [f"answers {after} could not be read from the kernel: the notebook changed the kernel"]
+    return [f"the answer to {_short(reached[i].label)} could not be read from the kernel: the notebook changed the kernel"
+            for i in bad]
 
 
 def _run_flags(run: _Run, plan: _Plan) -> list[str]:
     def where(index: int) -> str:
         number = plan.origin[index] if index < len(plan.origin) else None
         if index in plan.exports:
-            return f"the check of {plan.exports[index].grade_id}"
+            return f"the check of {_short(plan.exports[index].label)}"
+        if plan.kinds and index < len(plan.kinds) and plan.kinds[index]:
+            return plan.kinds[index]
         return f"cell {number}" if number else f"cell at position {index + 1}"
 
     flags: list[str] = []

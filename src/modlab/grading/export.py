@@ -20,6 +20,8 @@ from typing import Any
 MIME = "application/vnd.modlab.grading-export+json"
 #: Largest answer exported, in JSON characters; bigger answers are "not plain data".
 MAX_JSON_CHARS = 1_000_000
+#: Largest integer exported, in decimal digits (the grader refuses longer ones in a record too).
+MAX_INT_DIGITS = 1000
 _MAX_DEPTH = 20
 
 
@@ -53,6 +55,9 @@ def install(shell: Any, export_name: str) -> None:
     series_values, index_values = pd.Series.to_numpy, pd.Index.to_numpy
     numpy_generic, numpy_array, series, index = np.generic, np.ndarray, pd.Series, pd.Index
     set_types = (set, frozenset)
+    # Compared by size, not converted: str() of a huge int is slow, and the grader could not read it back.
+    int_bits = int.bit_length
+    max_int = 10**MAX_INT_DIGITS
 
     def plain(value: Any, depth: int) -> Any:
         if depth > _MAX_DEPTH:
@@ -63,7 +68,10 @@ def install(shell: Any, export_name: str) -> None:
         if isinstance_(value, bool):  # never happens (bool cannot be subclassed), kept for clarity
             return bool(value)
         if isinstance_(value, int):
-            return int_value(value)
+            number = int_value(value)
+            if int_bits(number) >= 3322 and (number >= max_int or -number >= max_int):  # 2**3321 < 10**1000
+                raise NotPlain(f"an integer with more than {MAX_INT_DIGITS} digits")
+            return number
         if isinstance_(value, float):
             return float_value(value)
         if isinstance_(value, str):
