@@ -13,7 +13,9 @@ from modlab.grading.intake import collect
 from modlab.grading.manual import ManualSheetError
 
 ALL = [f"q{i}-check" for i in range(1, 10)]
-HEADER = ["student", *[f"q{i}" for i in range(1, 10)], "r1", "r2", "auto total", "manual total", "total", "max", "flags"]
+HEADER = ["student", "lms_user_id", *[f"q{i}" for i in range(1, 10)], "r1", "r2", "auto total", "manual total", "total",
+          "max", "status", "flags", "lms_notes"]
+AWAITING, COMPLETE = "awaiting hand grading", "complete"
 ALICE_R1 = "The poll's voters <b>chose</b> themselves, so the margin of error does not apply."
 INTERNAL = ("the grader hit an internal problem (RuntimeError) on this notebook; it could not be graded "
             "automatically: please grade it by hand")
@@ -53,12 +55,12 @@ def test_grades_csv_is_exact_and_a_dying_worker_stops_nothing(graded):
     zeros = ["0"] * 9
     assert (out / "grades.csv").read_text() == _csv([
         HEADER,
-        ["alice", *["1"] * 9, "", "0", "9", "", "9", "16", ""],
-        ["bob", "1", "0", "1", *["0"] * 6, "0", "0", "2", "0", "2", "16", "cell 4 timed out after 60 s"],
-        ["carol", *zeros, "0", "0", "0", "0", "0", "16", batch.WORKER_DIED],
-        ["dora", *zeros, "0", "0", "0", "0", "0", "16", INTERNAL],
-        ["erin", *zeros, "0", "0", "0", "0", "0", "16",
-         "no notebook found; handed in: essay.pdf; no notebook for this lesson was found in the upload"],
+        ["alice", "", *["1"] * 9, "", "0", "9", "", "9", "16", AWAITING, "", ""],
+        ["bob", "", "1", "0", "1", *["0"] * 6, "0", "0", "2", "0", "2", "16", COMPLETE, "cell 4 timed out after 60 s", ""],
+        ["carol", "", *zeros, "0", "0", "0", "0", "0", "16", COMPLETE, batch.WORKER_DIED, ""],
+        ["dora", "", *zeros, "0", "0", "0", "0", "0", "16", COMPLETE, INTERNAL, ""],
+        ["erin", "", *zeros, "0", "0", "0", "0", "0", "16", COMPLETE,
+         "no notebook found; handed in: erin/essay.pdf; no notebook for this lesson was found in the upload", ""],
     ])
     assert (summary.graded, summary.flagged) == (5, 4)
 
@@ -90,11 +92,19 @@ def test_feedback_shows_results_kindly_and_never_tests_or_rubrics(graded):
     assert alice.count('<span aria-hidden="true">\u2714</span> Correct') == 9
     assert "Auto-checked exercises: <strong>9 of 9 points</strong>" in alice
     assert "Written answers: <strong>not graded yet</strong> (out of 7 points)" in alice
+    assert ("Overall: <strong>9 of 16 points</strong> so far: your written answers are not graded yet, so this is "
+            "not your final grade.") in alice
+    assert "Overall: <strong>2 of 16 points</strong>." in pages["bob"]  # blank answers: nothing left to grade
     assert "&lt;b&gt;chose&lt;/b&gt;" in alice and "<b>chose" not in alice  # student text is escaped
     assert "You left this answer blank, so it scores 0." in alice
     assert "<td>1 / 1</td>" in alice and '<td class="answer">0.724</td>' in alice
     bob = pages["bob"]
     assert bob.count("\u2718</span> Not yet correct") == 7 and "Not yet: check the units." in bob
+    # The kit's first hint for each question not right (as q.hint() gives it), never for a correct one.
+    hints = {q.grade_id: q.hint for q in lesson03_outline().questions}
+    assert all(hints.values()) and "Hint: " not in alice
+    for gid, hint in hints.items():
+        assert (f"Hint: {hint}".replace("'", "&#39;").replace('"', "&#34;") in bob) == (gid not in ("q1-check", "q3-check"))
     assert "Notes from the grader" in bob and "<li>cell 4 timed out after 60 s</li>" in bob
     assert "Notes from the grader" not in alice
     assert batch.WORKER_DIED.replace("'", "&#39;") in pages["carol"]
@@ -105,12 +115,14 @@ def test_manual_sheet_lists_every_free_response_beside_its_rubric(graded):
     rubrics = {r.grade_id: r.rubric for r in lesson03_outline().free_responses}
     with open(out / "manual_grading.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    # Sorted by question, then student: one reflection graded across the class.
     assert [(r["student"], r["question"], r["points"], r["score"], r["comment"]) for r in rows] == [
         (s, q, p, "" if (s, q) == ("alice", "r1") else "0", "")
-        for s in ("alice", "bob", "carol", "dora", "erin") for q, p in (("r1", "3"), ("r2", "4"))
+        for q, p in (("r1", "3"), ("r2", "4")) for s in ("alice", "bob", "carol", "dora", "erin")
     ]
-    assert rows[0]["answer"] == ALICE_R1 and rows[0]["rubric"] == rubrics["r1"] and rows[0]["label"] == "Reflection 1"
-    assert all(r["rubric"] == rubrics[r["question"]] for r in rows)
+    assert rows[0]["answer"] == ALICE_R1 and rows[0]["rubric_and_model_answer"] == rubrics["r1"]
+    assert rows[0]["label"] == "Reflection 1"
+    assert all(r["rubric_and_model_answer"] == rubrics[r["question"]] for r in rows)
 
 
 def _fill(sheet: Path, target: Path, changes: dict) -> Path:
@@ -132,9 +144,9 @@ def test_manual_import_round_trip_and_rerun_keeps_unchanged_scores(tmp_path):
     filled = _fill(out / "manual_grading.csv", tmp_path / "filled.csv",
                    {("alice", "r1"): {"score": "2,5", "comment": "Good point about self-selection."}})
     summary = batch.import_manual(filled, out)
-    assert summary.notes == [f"imported 10 manual score(s) from {filled}"]  # alice r1 + the 9 blank answers' 0
+    assert summary.notes == [f"imported 1 hand score(s) from {filled}; 9 blank answer(s) were already 0"]
     alice_row = (out / "grades.csv").read_text().splitlines()[1]
-    assert alice_row == "alice,1,1,1,1,1,1,1,1,1,2.5,0,9,2.5,11.5,16,"
+    assert alice_row == "alice,,1,1,1,1,1,1,1,1,1,2.5,0,9,2.5,11.5,16,complete,,"
     page = (out / "feedback" / "alice.html").read_text()
     assert "Points: 2.5 / 3" in page and "Comment from your instructor: Good point about self-selection." in page
     assert "Written answers: <strong>2.5 of 7 points</strong>" in page
@@ -143,10 +155,11 @@ def test_manual_import_round_trip_and_rerun_keeps_unchanged_scores(tmp_path):
         comment = gb.find_comment("r1", "03_amnesty_poll", "03_amnesty_poll", "alice")
         assert (grade.manual_score, grade.score, comment.manual_comment) == (2.5, 2.5, "Good point about self-selection.")
 
-    # Same upload again: the hand-given score stays, nothing set aside (the sheet holds only imported values).
+    # Same upload again: nothing regraded (unchanged notebooks), the hand-given score stays, nothing set aside.
     again = _grade(tmp_path, upload, jobs=1)
-    assert again.notes == [f"{out} held an earlier run: regraded, and its outputs rewritten",
-                           "kept 1 manual score(s) from the earlier run (answers unchanged)"]
+    assert again.notes == [f"{out} held an earlier run: resumed and merged into it",
+                           "kept 4 result(s) of the earlier run whose notebook is unchanged (--regrade grades them again)"]
+    assert again.newly_graded == 0  # erin's row (no notebook) is simply written again
     assert (out / "grades.csv").read_text().splitlines()[1] == alice_row
     assert list(out.glob("manual_grading.unimported-*.csv")) == []
 
@@ -154,7 +167,8 @@ def test_manual_import_round_trip_and_rerun_keeps_unchanged_scores(tmp_path):
     write_fake(upload / "alice" / "03_amnesty_poll.ipynb", correct=ALL, text={"r1": "A new answer."})
     _grade(tmp_path, upload, jobs=1)
     assert (out / "grades.csv").read_text().splitlines()[1] == (
-        "alice,1,1,1,1,1,1,1,1,1,,0,9,,9,16,Reflection 1 changed since it was graded by hand: it needs grading again")
+        "alice,,1,1,1,1,1,1,1,1,1,,0,9,,9,16,awaiting hand grading,"
+        "Reflection 1 changed since it was graded by hand: it needs grading again,")
 
 
 def test_rerun_sets_aside_a_sheet_with_scores_not_imported(tmp_path):
@@ -166,7 +180,8 @@ def test_rerun_sets_aside_a_sheet_with_scores_not_imported(tmp_path):
     summary = _grade(tmp_path, upload, jobs=1)
     [aside] = out.glob("manual_grading.unimported-*.csv")
     assert aside.read_text() == work
-    assert summary.notes == [f"{out} held an earlier run: regraded, and its outputs rewritten",
+    assert summary.notes == [f"{out} held an earlier run: resumed and merged into it",
+                             "kept 4 result(s) of the earlier run whose notebook is unchanged (--regrade grades them again)",
                              f"manual_grading.csv had scores not yet imported: copied to {aside.name} "
                              "(import it with --import-manual)"]
 

@@ -621,7 +621,8 @@ def grade_batch(
         final = [everyone[s] for s in sorted(everyone)]
         write_outputs(final, outline, out, store=False, meta=meta)
         keeper.submit(gradebook.store, final, outline.lesson, out).result()
-    return BatchSummary(out, final, time.perf_counter() - start, notes, newly_graded=len(graded))
+    ran = sum(by_student[r.student].notebook is not None for r in graded)
+    return BatchSummary(out, final, time.perf_counter() - start, notes, newly_graded=ran)
 
 
 def _check_upload(source: str | os.PathLike | None, out: Path, submissions: list[Submission],
