@@ -17,7 +17,7 @@ from modlab.grading.manual import ManualSheetError
 ALL = [f"q{i}-check" for i in range(1, 10)]
 HEADER = ["student", "lms_user_id", *[f"q{i}" for i in range(1, 10)], "r1", "r2", "auto total", "manual total", "total",
           "max", "status", "flags", "lms_notes"]
-AWAITING, COMPLETE = "awaiting hand grading", "complete"
+AWAITING, COMPLETE, NOT_GRADED = "awaiting hand grading", "complete", "not graded: see flags"
 ALICE_R1 = "The poll's voters <b>chose</b> themselves, so the margin of error does not apply."
 INTERNAL = ("the grader hit an internal problem (RuntimeError) on this notebook; it could not be graded "
             "automatically: please grade it by hand")
@@ -59,9 +59,9 @@ def test_grades_csv_is_exact_and_a_dying_worker_stops_nothing(graded):
         HEADER,
         ["alice", "", *["1"] * 9, "", "0", "9", "", "9", "16", AWAITING, "", ""],
         ["bob", "", "1", "0", "1", *["0"] * 6, "0", "0", "2", "0", "2", "16", COMPLETE, "cell 4 timed out after 60 s", ""],
-        ["carol", "", *zeros, "0", "0", "0", "0", "0", "16", COMPLETE, batch.WORKER_DIED, ""],
-        ["dora", "", *zeros, "0", "0", "0", "0", "0", "16", COMPLETE, INTERNAL, ""],
-        ["erin", "", *zeros, "0", "0", "0", "0", "0", "16", COMPLETE,
+        ["carol", "", *zeros, "0", "0", "0", "0", "0", "16", NOT_GRADED, batch.WORKER_DIED, ""],
+        ["dora", "", *zeros, "0", "0", "0", "0", "0", "16", NOT_GRADED, INTERNAL, ""],
+        ["erin", "", *zeros, "0", "0", "0", "0", "0", "16", NOT_GRADED,
          "no notebook found; handed in: erin/essay.pdf; no notebook for this lesson was found in the upload", ""],
     ])
     assert (summary.graded, len(summary.results), summary.flagged) == (4, 5, 4)  # erin: a row, nothing run
@@ -278,8 +278,8 @@ def test_a_killed_grader_loses_nothing_and_a_rerun_resumes_and_flags_the_culprit
     summary = _grade(tmp_path, upload, jobs=2)
     assert summary.newly_graded == 1
     rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
-    assert [(s, rows[s]["auto total"], rows[s]["flags"]) for s in rows] == [
-        ("alice", "9", ""), ("bob", "0", batch.STOPPED_ALONE), ("carol", "1", "")]
+    assert [(s, rows[s]["auto total"], rows[s]["status"], rows[s]["flags"]) for s in rows] == [
+        ("alice", "9", COMPLETE, ""), ("bob", "0", NOT_GRADED, batch.STOPPED_ALONE), ("carol", "1", COMPLETE, "")]
     assert batch.STOPPED_ALONE.startswith("the previous run stopped while grading this notebook")
     assert summary.notes[:2] == [f"{out} held an earlier run: resumed and merged into it",
                                  "kept 1 result(s) of the earlier run whose notebook is unchanged (--regrade grades them again)"]

@@ -66,6 +66,7 @@ COPY_CHANGED = ("its working copy was changed before its turn (possible tamperin
 UPLOAD_CHANGED = "the upload changed while grading: possible tampering ({files}); graded the bytes read before grading began"
 COMPLETE = "complete"
 AWAITING = "awaiting hand grading"
+NOT_GRADED = "not graded: see flags"  # nothing could be run (no notebook, grader stopped, unreadable...)
 
 
 @dataclass
@@ -289,7 +290,10 @@ def run_all(
 
 # --------------------------------------------------------------------------- outputs
 def status(result: NotebookResult) -> str:
-    """``"complete"``, or ``"awaiting hand grading"`` while a free response has no imported score."""
+    """``"not graded: see flags"`` when no exercise was reached, else ``"awaiting hand grading"`` while a free
+    response has no imported score, else ``"complete"``."""
+    if result.questions and all(q.status == NOT_REACHED for q in result.questions):
+        return NOT_GRADED
     return COMPLETE if result.manual_score is not None else AWAITING
 
 
