@@ -368,3 +368,12 @@ def test_a_score_with_a_thousands_separator_is_refused(tmp_path):
         batch.import_manual(sheet, tmp_path / "out")
     assert caught.value.problems == [
         "row 2: score '1,000' is not a number of points (a comma is read only as a decimal comma, as in 2,5)"]
+
+
+def test_a_copy_changed_while_being_graded_is_flagged(tmp_path):
+    upload = tmp_path / "upload"
+    write_fake(upload / "alice.ipynb", correct=ALL, rewrite_own_copy=True)
+    write_fake(upload / "bob.ipynb", correct=ALL)
+    summary = _grade_with(tmp_path, upload)
+    assert {r.student: r.flags for r in summary.results} == {"alice": [batch.COPY_CHANGED_WHILE], "bob": []}
+    assert batch.load_results(tmp_path / "out")[0].flags == [batch.COPY_CHANGED_WHILE]

@@ -63,6 +63,8 @@ STOPPED_ALONE = (f"{STOPPED} (it was graded on its own, so it may be what stoppe
 STOPPED_AGAIN = f"{STOPPED}; graded again, on its own"
 COPY_CHANGED = ("its working copy was changed before its turn (possible tampering by another notebook); graded the "
                 "bytes read from the upload at intake, and the copy restored")
+COPY_CHANGED_WHILE = ("its copy was changed while it was being graded (possible tampering by a notebook graded at "
+                      "the same time): grade it again with --jobs 1 --regrade, or by hand")
 UPLOAD_CHANGED = "the upload changed while grading: possible tampering ({files}); graded the bytes read before grading began"
 COMPLETE = "complete"
 AWAITING = "awaiting hand grading"
@@ -584,7 +586,11 @@ def grade_batch(
         save_result(result, out, meta[result.student])  # at once: a killed grader loses nothing graded
         (inflight / f"{submission.student}.json").unlink(missing_ok=True)
         if submission.notebook and Path(submission.notebook).parent == turns:
-            Path(submission.notebook).unlink(missing_ok=True)
+            fresh = Path(submission.notebook)
+            if getattr(original, "sha256", "") and (not fresh.is_file() or intake.sha256(fresh.read_bytes()) != original.sha256):
+                result.flags.append(COPY_CHANGED_WHILE)  # the engine may have read other bytes: say so
+                save_result(result, out, meta[result.student])
+            fresh.unlink(missing_ok=True)
 
     # nbgrader is slow to import and to create a database (it runs alembic): do it in a process of its own
     # while the notebooks are graded, at low priority so the students' kernels get the CPU first.
