@@ -377,3 +377,19 @@ def test_a_copy_changed_while_being_graded_is_flagged(tmp_path):
     summary = _grade_with(tmp_path, upload)
     assert {r.student: r.flags for r in summary.results} == {"alice": [batch.COPY_CHANGED_WHILE], "bob": []}
     assert batch.load_results(tmp_path / "out")[0].flags == [batch.COPY_CHANGED_WHILE]
+
+
+def test_notebooks_in_flight_beside_others_when_a_run_stopped_are_graded_again_alone(tmp_path):
+    upload, out = tmp_path / "upload", tmp_path / "out"
+    write_fake(upload / "alice.ipynb", correct=ALL)
+    write_fake(upload / "bob.ipynb", correct=["q1-check"])
+    _grade_with(tmp_path, upload)
+    # As a run with --jobs 2 leaves it when killed with bob and alice in flight (alice had finished).
+    (out / "work" / "inflight").mkdir(parents=True, exist_ok=True)
+    (out / "work" / "inflight" / "bob.json").write_text(json.dumps({"alone": False}))
+    summary = _grade_with(tmp_path, upload)
+    assert summary.newly_graded == 1
+    assert {r.student: (r.auto_score, r.flags) for r in summary.results} == {
+        "alice": (9, []), "bob": (1, [batch.STOPPED_AGAIN])}
+    assert batch.STOPPED_AGAIN == "the previous run stopped while grading this notebook; graded again, on its own"
+    assert not list((out / "work" / "inflight").glob("*.json"))
