@@ -1,5 +1,5 @@
 # modlab: `make lab` opens the lessons, `make test` runs the test suite.
-# Both create .venv with the current python and install modlab with its [dev] extra on first use.
+# `make install` only installs. All create .venv with the current python and install modlab with its [dev] extra on first use.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,9 +14,10 @@ PRESENT_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 
-.PHONY: lab present data test chromium release check-release bench clean help
+.PHONY: install lab present data test chromium release check-release bench clean help
 
 help:
+	@echo "make install   create .venv and install modlab with its [dev] extra (grading tools included); starts nothing"
 	@echo "make lab       open JupyterLab on the lessons (installs on first use)"
 	@echo "make present   show a lesson for a projector: text, figures, explorers, no code (LESSON=03)"
 	@echo "make data      download the real corpora the lessons use into the cache (modlab data fetch --all)"
@@ -33,6 +34,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+install: $(STAMP)
+	@echo "Installed in $(VENV): run $(BIN)/modlab (e.g. $(BIN)/modlab grade upload.zip --lesson 03)"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) $(LESSON)

@@ -3,19 +3,23 @@
 A fake "notebook" is a JSON file of instructions instead of a real notebook::
 
     {"correct": ["q1-check", ...], "answers": {"q1-check": 0.724}, "text": {"r1": "..."},
-     "flags": ["..."], "die": false, "raise": false}
+     "flags": ["..."], "die": false, "raise": false, "kill_grader": false, "overwrite": {}}
 
 ``fake_grade`` turns it into the :class:`NotebookResult` a real engine would give: listed questions
 CORRECT with full points, the others INCORRECT with 0. ``die`` ends the worker process (os._exit), like
-a grader killed by the system; ``raise`` raises inside the grader. The spec is the real lesson 03 outline
+a grader killed by the system; ``raise`` raises inside the grader; ``kill_grader`` kills the process that runs the batch (as a notebook
+can: it runs as the same user); ``overwrite`` is ``{path: text}`` written while grading (a notebook
+tampering with other students' copies or the upload). The spec is the real lesson 03 outline
 (grade ids, points and rubrics read from the solution notebook), with made-up labels.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
+import signal
 from pathlib import Path
 
 import nbformat
@@ -41,7 +45,9 @@ def lesson03_outline() -> LessonOutline:
             rubric = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, re.S).group(1).strip()
             free.append(Item(gid, f"Reflection {gid[1:]}", points, rubric))
         else:
-            questions.append(Item(gid, f"Exercise {gid[1:].removesuffix('-check')}", points))
+            number = gid[1:].removesuffix("-check")
+            hints = getattr(importlib.import_module("modlab.exercises.lesson03"), f"q{number}").hints
+            questions.append(Item(gid, f"Exercise {number}", points, hint=hints[0] if hints else ""))
     return LessonOutline("03_amnesty_poll", SOLUTION, questions, free)
 
 
@@ -55,6 +61,13 @@ def write_fake(path: Path, **instructions) -> Path:
 def fake_grade(submission, spec, *, cell_timeout=60, notebook_timeout=600) -> NotebookResult:
     """Grade a fake submission (module level, so worker processes can unpickle it)."""
     plan = json.loads(Path(submission.notebook).read_text())
+    for path, text in plan.get("overwrite", {}).items():
+        Path(path).write_text(text)
+    if plan.get("rewrite_own_copy"):
+        Path(submission.notebook).write_text("{}")  # as another kernel could, while this one is graded
+    if plan.get("kill_grader"):
+        os.kill(os.getppid(), signal.SIGKILL)  # the worker's parent is the process running the batch
+        os._exit(9)
     if plan.get("die"):
         os._exit(3)
     if plan.get("raise"):

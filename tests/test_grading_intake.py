@@ -49,7 +49,7 @@ def test_canvas_flat_files_with_late_and_resubmission(tmp_path):
     subs = collect(upload, LESSON, tmp_path / "work")
     assert _fingerprint(upload) == before
     assert _summary(subs) == {
-        "kimlee": ("kimlee_LATE_23456_78901_03_amnesty_poll.ipynb", ["the LMS marked a submission late"]),
+        "kimlee": ("kimlee_LATE_23456_78901_03_amnesty_poll.ipynb", []),
         "lopezana": ("lopezana_12345_67999_03_amnesty_poll-1.ipynb", [
             "2 submissions: graded the latest (lopezana_12345_67999_03_amnesty_poll-1.ipynb); "
             "not graded: lopezana_12345_67890_03_amnesty_poll.ipynb"]),
@@ -57,6 +57,9 @@ def test_canvas_flat_files_with_late_and_resubmission(tmp_path):
     }
     by_student = {s.student: s for s in subs}
     assert by_student["okaforchi"].notebook is None
+    # Late is the LMS's note, kept apart from grading problems, with the LMS user id.
+    assert (by_student["kimlee"].lms_notes, by_student["kimlee"].lms_user_id) == ([intake.LATE], "23456")
+    assert intake.LATE == "the LMS marked this submission late (a note from the LMS; modlab grade applied no penalty)"
     # The graded copy is the resubmission's bytes, in the work folder, not the original.
     copy = by_student["lopezana"].notebook
     assert copy == tmp_path / "work" / "submissions" / "lopezana.ipynb" and copy.read_text() == NB + "  "
@@ -93,7 +96,7 @@ def test_moodle_folders_in_a_zip_with_wrapper_and_mac_junk(tmp_path):
         "Ana_María_López": ("course/Ana María López_123456_assignsubmission_file_/03_amnesty_poll.ipynb", []),
         "Lee_Kim": ("course/Lee Kim_234567_assignsubmission_file_/Untitled.ipynb", [
             "notebook renamed to 'Untitled.ipynb'; graded it as 03_amnesty_poll.ipynb",
-            "also handed in onlinetext.html (not notebooks; not graded)"]),
+            "also handed in course/Lee Kim_234567_assignsubmission_onlinetext_/onlinetext.html (not notebooks; not graded)"]),
     }
     assert _report(tmp_path / "work") == {
         ("course/.DS_Store", "", intake.SYSTEM),
@@ -118,10 +121,10 @@ def test_folder_per_student_with_copies_checkpoints_and_scratch(tmp_path):
     assert _summary(subs) == {
         # The copy " (1)" is older here: modification time decides.
         "alice": ("alice/03_amnesty_poll.ipynb", [
-            "2 submissions: graded the latest (03_amnesty_poll.ipynb); not graded: 03_amnesty_poll (1).ipynb",
-            "also handed in scratch.ipynb (not graded)"]),
+            "2 submissions: graded the latest (alice/03_amnesty_poll.ipynb); not graded: alice/03_amnesty_poll (1).ipynb",
+            "also handed in alice/scratch.ipynb (not graded)"]),
         "bob": ("bob/lesson/03_amnesty_poll.ipynb", []),
-        "carol": ("carol/readme.txt", ["no notebook found; handed in: readme.txt"]),
+        "carol": ("carol/readme.txt", ["no notebook found; handed in: carol/readme.txt"]),
     }
     assert _report(tmp_path / "work") == {
         ("alice/.ipynb_checkpoints/03_amnesty_poll-checkpoint.ipynb", "", intake.SYSTEM),
@@ -157,14 +160,19 @@ def test_zip_slip_symlink_and_bomb_are_refused_and_reported(tmp_path, monkeypatc
         zf.writestr(link, "/etc/passwd")
         zf.writestr("carol.ipynb", "0" * 5_000_000)  # compresses about 1000:1
     subs = collect(archive, LESSON, tmp_path / "work")
-    assert [s.student for s in subs] == ["alice"]
+    # bob handed in only a link, carol only a bomb: they still get a row, with nothing graded and the reason.
+    assert _summary(subs) == {"alice": ("alice.ipynb", []), "bob": (
+        "bob.ipynb", ["nothing could be graded: every file was skipped: bob.ipynb (skipped: symbolic link, not followed)"]),
+        "carol": ("carol.ipynb", ["nothing could be graded: every file was skipped: carol.ipynb "
+                                  "(skipped: too large to extract safely (zip-bomb guard))"])}
+    assert [s.notebook is None for s in subs] == [False, True, True]
     assert not (tmp_path / "escaped.ipynb").exists() and not (tmp_path / "work" / "escaped.ipynb").exists()
     assert _report(tmp_path / "work") == {
         ("../escaped.ipynb", "", intake.UNSAFE),
         ("/abs/escaped2.ipynb", "", intake.UNSAFE),
         ("alice.ipynb", "alice", intake.GRADED),
-        ("bob.ipynb", "", intake.LINK),
-        ("carol.ipynb", "", intake.TOO_BIG),
+        ("bob.ipynb", "bob", intake.LINK),
+        ("carol.ipynb", "carol", intake.TOO_BIG),
     }
     # A header that lies about the size is caught while extracting: the budget counts real bytes.
     monkeypatch.setattr(intake, "MAX_TOTAL_BYTES", 100)
@@ -200,3 +208,41 @@ def test_student_id_is_safe_for_file_names():
     assert intake.student_id(" Ana María López ") == "Ana_María_López"
     assert intake.student_id("../../etc") == "etc"
     assert intake.student_id("...") == "student"
+
+
+def test_names_that_become_one_id_are_told_apart_and_both_flagged(tmp_path):
+    upload = _tree(tmp_path / "up", {"O'Brien Sean/03_amnesty_poll.ipynb": NB, "O Brien Sean/03_amnesty_poll.ipynb": NB + " "})
+    subs = collect(upload, LESSON, tmp_path / "work")
+    digest = {raw: hashlib.sha256(raw.encode()).hexdigest()[:6] for raw in ("O'Brien Sean", "O Brien Sean")}
+    assert _summary(subs) == {
+        f"O_Brien_Sean_{digest['O Brien Sean']}": ("O Brien Sean/03_amnesty_poll.ipynb", [
+            f"this name ('O Brien Sean') and \"O'Brien Sean\" both become 'O_Brien_Sean' as a file name: graded as "
+            f"'O_Brien_Sean_{digest['O Brien Sean']}'; check that this is the right student"]),
+        f"O_Brien_Sean_{digest[chr(79) + chr(39) + 'Brien Sean']}": ("O'Brien Sean/03_amnesty_poll.ipynb", [
+            f"this name (\"O'Brien Sean\") and 'O Brien Sean' both become 'O_Brien_Sean' as a file name: graded as "
+            f"'O_Brien_Sean_{digest[chr(79) + chr(39) + 'Brien Sean']}'; check that this is the right student"]),
+    }
+    # Each keeps their own notebook: nobody gets the other's grade.
+    assert sorted(s.notebook.read_text() for s in subs) == sorted([NB, NB + " "])
+
+
+def test_nfkc_makes_lookalike_names_one_student_with_both_folders_named(tmp_path):
+    upload = _tree(tmp_path / "up", {"\uff21lice/03_amnesty_poll.ipynb": NB, "Alice/03_amnesty_poll.ipynb": NB},
+                   mtimes={"Alice/03_amnesty_poll.ipynb": 1_000_000_000, "\uff21lice/03_amnesty_poll.ipynb": 2_000_000_000})
+    assert _summary(collect(upload, LESSON, tmp_path / "work")) == {"Alice": ("\uff21lice/03_amnesty_poll.ipynb", [
+        "2 submissions: graded the latest (\uff21lice/03_amnesty_poll.ipynb); not graded: Alice/03_amnesty_poll.ipynb"])}
+    assert intake.student_id("Jose\u0301 Ruiz") == intake.student_id("Jos\u00e9 Ruiz") == "Jos\u00e9_Ruiz"
+
+
+def test_intake_records_sha256_of_originals_and_working_copies(tmp_path):
+    upload = _tree(tmp_path / "up", {"alice.ipynb": NB, "alice.txt": "notes"})
+    [alice] = collect(upload, LESSON, tmp_path / "work")
+    rows = {r.file: r for r in read_report(tmp_path / "work")}
+    sha = hashlib.sha256(NB.encode()).hexdigest()
+    assert (rows["alice.ipynb"].sha256, rows["alice.ipynb"].working_copy, rows["alice.ipynb"].working_sha256) == (
+        sha, "submissions/alice.ipynb", sha)
+    assert rows["alice.txt"].sha256 == hashlib.sha256(b"notes").hexdigest()
+    assert (alice.sha256, alice.data) == (sha, NB.encode())
+    assert intake.verify_upload(upload, list(rows.values())) == []
+    (upload / "alice.ipynb").write_text(NB + "tampered")
+    assert [r.file for r in intake.verify_upload(upload, list(rows.values()))] == ["alice.ipynb"]

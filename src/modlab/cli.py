@@ -102,12 +102,21 @@ def _grade_error(message: str) -> int:
     return 2
 
 
+GRADE_TOOLS = ("nbgrader", "nbclient", "jinja2")  # the [grade] extra
+
+
 def _cmd_grade(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    missing = [name for name in GRADE_TOOLS if importlib.util.find_spec(name) is None]
+    if missing:
+        return _grade_error(f"{', '.join(missing)} not installed: install the grading tools with "
+                            "pip install -e '.[grade]' (or `make install` in the repository)")
     try:
         from modlab.grading import batch, intake, manual
         from modlab.grading.lesson_spec import LessonSpecError, load_spec
-    except ImportError as error:  # nbgrader and nbclient come with the [dev] extra
-        return _grade_error(f"{error}; install the grading tools with: pip install -e '.[dev]'")
+    except ImportError as error:  # nbgrader, nbclient and jinja2 come with the [grade] extra
+        return _grade_error(f"{error}; install the grading tools with: pip install -e '.[grade]'")
     if args.import_manual:
         if not args.out:
             return _grade_error("--import-manual needs --out DIR: the folder an earlier `modlab grade` wrote")
@@ -134,14 +143,16 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     try:
         submissions = intake.collect(source, spec.lesson, out / "work")
         summary = batch.grade_batch(submissions, spec, out, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                                    notebook_timeout=args.notebook_timeout, progress=not args.quiet)
+                                    notebook_timeout=args.notebook_timeout, progress=not args.quiet,
+                                    regrade=args.regrade, source=source)
     except intake.IntakeError as error:
         return _grade_error(str(error))
     except RuntimeError as error:  # nbgrader: the gradebook holds another version of this lesson
         return _grade_error(f"{error} (grade into a new --out folder)")
     per_minute = summary.graded / summary.seconds * 60 if summary.seconds else float("nan")
-    print(f"modlab grade: graded {summary.graded} submission(s) of {spec.lesson} in {summary.seconds:.1f} s "
-          f"({per_minute:.1f}/min, {args.jobs} job(s)); {summary.flagged} flagged (see the flags column)")
+    print(f"modlab grade: graded {summary.graded} notebook(s) of {spec.lesson} in {summary.seconds:.1f} s "
+          f"({per_minute:.1f}/min, {args.jobs} job(s)); {len(summary.results)} student(s) in grades.csv, "
+          f"{summary.flagged} flagged (see the flags column)")
     for note in summary.notes:
         print(f"  note: {note}")
     print(f"  grades:          {out / batch.GRADES}\n"
@@ -203,7 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("submissions", nargs="?", metavar="SUBMISSIONS", help="folder or .zip as your LMS exported it")
     grade.add_argument("--lesson", help='lesson number or name, e.g. "03" or "03_amnesty_poll"')
-    grade.add_argument("--out", metavar="DIR", help="output folder (default: graded-<lesson> here); re-running into it regrades")
+    grade.add_argument("--out", metavar="DIR", help="output folder (default: graded-<lesson> here); re-running into it "
+                       "resumes: unchanged notebooks are kept, other students merged")
+    grade.add_argument("--regrade", action="store_true", help="grade every notebook again, even unchanged ones")
     grade.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks graded in parallel (default 1)")
     grade.add_argument("--cell-timeout", type=float, default=60, metavar="S", help="seconds per cell (default 60)")
     grade.add_argument("--notebook-timeout", type=float, default=600, metavar="S", help="seconds per notebook (default 600)")

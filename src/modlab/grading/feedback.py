@@ -1,8 +1,10 @@
 """One student's feedback page (``feedback/<student>.html``) from their :class:`NotebookResult`.
 
-What the student sees: per question its status (in words and an icon, never colour alone), points, their
-answer and the kit's own message; their free responses with the instructor's score and comment once
-imported; any flags, explained kindly. Never hidden-test source, never the rubric or model answer.
+What the student sees: an overall "N of M points" line (saying when hand grading is still pending); per
+question its status (in words and an icon, never colour alone), points, their answer, the kit's own message
+and, when not correct, the kit's first hint (the question object's ``hints``); their free responses with the instructor's score and comment once
+imported; any flags, explained kindly; notes from the LMS (e.g. late) apart from them, as notes, not
+penalties. Never hidden-test source, never the rubric or model answer.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ caption { text-align: left; font-weight: bold; padding-bottom: .4rem; }
 <main>
 <h1>Feedback on {{ lesson }}</h1>
 <p>For <strong>{{ student }}</strong>.</p>
+<p>Overall: <strong>{{ total }} of {{ total_max }} points</strong>{% if pending %} so far: your written answers are not graded yet, so this is not your final grade{% endif %}.</p>
 <p>Auto-checked exercises: <strong>{{ auto }} of {{ auto_max }} points</strong>.
 {% if free %}
 Written answers: {% if manual is none %}<strong>not graded yet</strong> (out of {{ manual_max }} points){% else %}<strong>{{ manual }} of {{ manual_max }} points</strong>{% endif %}.
@@ -60,6 +63,18 @@ and the grade above already takes it into account. If anything here looks wrong,
 </ul>
 </section>
 {% endif %}
+{% if lms_notes %}
+<section aria-labelledby="lms">
+<h2 id="lms">Notes from the course website</h2>
+<p>Your course website (LMS) recorded the following. These are its notes, passed on for information: the
+grader applied no penalty for them; any course policy is up to your instructor.</p>
+<ul>
+{% for note in lms_notes %}
+<li>{{ note }}</li>
+{% endfor %}
+</ul>
+</section>
+{% endif %}
 {% if questions %}
 <table>
 <caption>Auto-checked exercises</caption>
@@ -71,7 +86,7 @@ and the grade above already takes it into account. If anything here looks wrong,
 <td><span aria-hidden="true">{{ q.icon }}</span> {{ q.words }}</td>
 <td>{{ q.score }} / {{ q.points }}</td>
 <td class="answer">{{ q.answer }}</td>
-<td>{{ q.message }}</td>
+<td>{{ q.message }}{% if q.hint %}<br>Hint: {{ q.hint }}{% endif %}</td>
 </tr>
 {% endfor %}
 </tbody>
@@ -117,13 +132,18 @@ def show_answer(value) -> str:
     return text if len(text) <= ANSWER_CHARS else text[:ANSWER_CHARS] + " \u2026 (shortened)"
 
 
-def render(result: NotebookResult) -> str:
+def render(result: NotebookResult, hints: dict[str, str] | None = None, lms_notes: list[str] = ()) -> str:
     """Return the feedback page for one student.
 
     Parameters
     ----------
     result : NotebookResult
         The graded submission, with manual scores and comments merged in when imported.
+    hints : dict, optional
+        ``{grade_id: the kit's first hint}``, shown for questions not answered correctly (the same hint
+        ``q.hint()`` gives in the notebook; never hidden tests).
+    lms_notes : list of str
+        What the LMS said (e.g. late), shown apart from the grader's notes.
 
     Returns
     -------
@@ -133,7 +153,8 @@ def render(result: NotebookResult) -> str:
     """
     questions = [
         {"label": q.label, "icon": STATUS_TEXT[q.status][0], "words": STATUS_TEXT[q.status][1],
-         "score": number(q.score), "points": number(q.points), "answer": show_answer(q.answer), "message": q.message}
+         "score": number(q.score), "points": number(q.points), "answer": show_answer(q.answer), "message": q.message,
+         "hint": "" if q.status == CORRECT else (hints or {}).get(q.grade_id, "")}
         for q in result.questions
     ]
     free = [
@@ -142,8 +163,11 @@ def render(result: NotebookResult) -> str:
         for r in result.free_responses
     ]
     manual = result.manual_score
+    so_far = result.auto_score + sum(r.score for r in result.free_responses if r.score is not None)
     return _TEMPLATE.render(
         lesson=result.lesson, student=result.student, flags=result.flags, questions=questions, free=free,
+        total=number(so_far), total_max=number(result.auto_points + sum(r.points for r in result.free_responses)),
+        pending=manual is None, lms_notes=list(lms_notes),
         auto=number(result.auto_score), auto_max=number(result.auto_points),
         manual=None if manual is None else number(manual),
         manual_max=number(sum(r.points for r in result.free_responses)),

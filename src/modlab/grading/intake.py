@@ -16,13 +16,15 @@ accounted for in ``intake.csv`` (file, student, what happened to it): nothing is
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import shutil
 import stat
 import time
+import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from modlab.grading.model import Submission
@@ -44,6 +46,8 @@ UNSAFE = "skipped: path points outside the upload (zip-slip guard)"
 TOO_BIG = "skipped: too large to extract safely (zip-bomb guard)"
 LINK = "skipped: symbolic link, not followed"
 ENCRYPTED = "skipped: encrypted in the zip"
+SKIPPED = (UNSAFE, TOO_BIG, LINK, ENCRYPTED)
+LATE = "the LMS marked this submission late (a note from the LMS; modlab grade applied no penalty)"
 
 _CANVAS = re.compile(r"^(?P<name>.+?)_(?:(?P<late>late)_)?(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$", re.IGNORECASE)
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<kind>[a-z]+)_?$", re.IGNORECASE)
@@ -62,6 +66,40 @@ class FileRecord:
     file: str       # path inside the upload, with / separators
     student: str    # "" when the file belongs to no student
     outcome: str    # GRADED, EARLIER, ... (see the module constants)
+    sha256: str = ""          # of the original bytes (of the zip member for a zip); "" when not read
+    working_copy: str = ""    # the copy graded, relative to workdir (GRADED rows only)
+    working_sha256: str = ""  # of that copy when intake wrote it
+
+
+@dataclass
+class UploadSubmission(Submission):
+    """A :class:`Submission` with what intake learned beyond it (the engine only needs the base fields).
+
+    Attributes
+    ----------
+    lms_user_id : str
+        Canvas user id or Moodle participant id, when the file or folder name holds one; else "".
+    lms_notes : list of str
+        What the LMS said about the submission (e.g. late): not grading problems, never a penalty.
+    sha256 : str
+        sha256 of the working copy as intake wrote it ("" without a notebook).
+    data : bytes
+        The bytes read at intake: the grader grades these, whatever happens to files on disk meanwhile.
+    """
+
+    lms_user_id: str = ""
+    lms_notes: list[str] = field(default_factory=list)
+    sha256: str = ""
+    data: bytes = field(default=b"", repr=False)
+
+    def plain(self, notebook: Path | None = None) -> Submission:
+        """The engine's view: a plain :class:`Submission` (optionally pointing at another copy)."""
+        return Submission(self.student, notebook or self.notebook, self.original, list(self.flags))
+
+
+def sha256(data: bytes) -> str:
+    """Hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -71,11 +109,13 @@ class _Found:
     rel: PurePosixPath       # path inside the upload
     path: Path               # readable copy (the original for a folder; extracted copy for a zip)
     student: str
+    raw_name: str            # the student's name as the upload spells it (NFKC), before making it an id
     stem: str                # file name without extension and without LMS decoration
     resubmission: int        # Canvas -N suffix (0 if none)
     mtime: float
     plain_file: bool         # named by student (no folder): the file name is not expected to be the lesson's
     late: bool               # Canvas marked it late
+    uid: str = ""            # Canvas user id / Moodle participant id ("" if none)
 
 
 def student_id(name: str) -> str:
@@ -89,9 +129,11 @@ def student_id(name: str) -> str:
     Returns
     -------
     str
-        Runs of characters other than letters, digits, ``.`` and ``-`` become ``_``; e.g. ``"Ana_María_López"``.
+        NFKC-normalised (so a fullwidth ``"Ａ"`` or a decomposed accent becomes the usual letter), then runs
+        of characters other than letters, digits, ``.`` and ``-`` become ``_``; e.g. ``"Ana_María_López"``.
+        Different names can give one id (``"O'Brien Sean"``, ``"O Brien Sean"``): :func:`collect` tells them apart.
     """
-    cleaned = re.sub(r"[^\w.-]+", "_", name.strip()).strip("._")
+    cleaned = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFKC", name).strip()).strip("._")
     return cleaned or "student"
 
 
@@ -193,23 +235,35 @@ def _strip_wrapper(files: list, lesson: str) -> int:
 
 
 def _attribute(rel: PurePosixPath, depth: int, lesson: str) -> tuple[str, str, int, bool, str, bool]:
-    """Student, bare file stem, resubmission number, plain_file, Canvas uid ("" if not Canvas), late."""
+    """Raw student name, bare file stem, resubmission number, plain_file, LMS user id ("" if none), late."""
     parts = rel.parts[depth:]
     file_stem = Path(parts[-1]).stem
     if len(parts) >= 2:  # a folder per student (Moodle or plain)
         moodle = _MOODLE.match(parts[0])
-        student = moodle["name"] if moodle else parts[0]
         stem, resub = _bare_stem(file_stem)
-        return student_id(student), stem, resub, False, "", False
+        if moodle:
+            return moodle["name"], stem, resub, False, moodle["id"], False
+        return parts[0], stem, resub, False, "", False
     canvas = _CANVAS.match(parts[0])
     if canvas:
         stem, resub = _bare_stem(Path(canvas["file"]).stem)
-        return student_id(canvas["name"]), stem, resub, False, canvas["uid"], bool(canvas["late"])
+        return canvas["name"], stem, resub, False, canvas["uid"], bool(canvas["late"])
     stem, resub = _bare_stem(file_stem)
     suffix = "_" + lesson
     if stem.lower().endswith(suffix.lower()) and len(stem) > len(suffix):  # alice_03_amnesty_poll.ipynb
-        return student_id(stem[: -len(suffix)]), lesson, resub, False, "", False
-    return student_id(stem), stem, resub, True, "", False
+        return stem[: -len(suffix)], lesson, resub, False, "", False
+    return stem, stem, resub, True, "", False
+
+
+def _skipped_owner(name: str, depth: int, lesson: str) -> str:
+    """The raw student name a skipped file (symbolic link, unsafe path...) seems to belong to; "" if none."""
+    rel = PurePosixPath(name.replace("\\", "/"))
+    parts = rel.parts[depth:] if len(rel.parts) > depth else rel.parts
+    if not parts or rel.is_absolute() or parts[0] in ("..", ".") or re.match(r"^[A-Za-z]:", parts[0]):
+        return ""  # e.g. "../x.ipynb", "/abs/x.ipynb": no student can be told from it
+    if len(parts) == 1 and not parts[0].lower().endswith(".ipynb"):
+        return ""
+    return _attribute(PurePosixPath(*parts), 0, lesson)[0]
 
 
 def collect(source: str | os.PathLike, lesson: str, workdir: str | os.PathLike) -> list[Submission]:
@@ -263,75 +317,152 @@ def collect(source: str | os.PathLike, lesson: str, workdir: str | os.PathLike) 
         why = f" ({skipped} skipped as unsafe, see {workdir / REPORT_NAME})" if skipped else " (only system files)" if files else ""
         raise IntakeError(f"{source} holds no files to grade{why}")
 
+    hashes = {str(rel): sha256(path.read_bytes()) for rel, path, _ in kept}
     depth = _strip_wrapper(kept, lesson)
-    found, canvas_uids = [], {}
+    found = []
     for rel, path, mtime in kept:
-        student, stem, resub, plain, uid, late = _attribute(rel, depth, lesson)
+        raw, stem, resub, plain, uid, late = _attribute(rel, depth, lesson)
         if len(rel.parts) - depth == 1 and not uid and not rel.name.lower().endswith(".ipynb"):
             records.append(FileRecord(str(rel), "", NOT_NOTEBOOK))  # a loose file with no student in its name
             continue
-        if uid:
-            canvas_uids.setdefault(student, set()).add(uid)
-        found.append((_Found(rel, path, student, stem, resub, mtime, plain, late), uid))
-    # Two Canvas students with the same name: tell them apart by their Canvas user id.
-    items = []
-    for item, uid in found:
-        if uid and len(canvas_uids[item.student]) > 1:
-            item.student = f"{item.student}_{uid}"
-        items.append(item)
+        raw = unicodedata.normalize("NFKC", raw).strip()
+        found.append(_Found(rel, path, student_id(raw), raw, stem, resub, mtime, plain, late, uid))
+    # Students seen only in files that were skipped (a symbolic link, an unsafe path) still get a row.
+    skipped_only = {}
+    for record in records:
+        if record.outcome in SKIPPED and (raw := _skipped_owner(record.file, depth, lesson)):
+            raw = unicodedata.normalize("NFKC", raw).strip()
+            skipped_only.setdefault((student_id(raw), raw), []).append(record)
+    names_of: dict[str, set[str]] = {}
+    for item in found:
+        names_of.setdefault(item.student, set()).add(item.raw_name)
+    for sid, raw in skipped_only:
+        names_of.setdefault(sid, set()).add(raw)
+    uids_of: dict[str, set[str]] = {}
+    for item in found:
+        if item.uid:
+            uids_of.setdefault(item.student, set()).add(item.uid)
+    collisions: dict[str, str] = {}  # student -> flag
 
+    def unique(sid: str, raw: str, uid: str) -> str:
+        """Tell apart different people whose names give one id (by LMS user id, else a short name hash)."""
+        if len(uids_of.get(sid, ())) > 1 and uid:
+            new = f"{sid}_{uid}"
+        elif len(names_of[sid]) > 1:
+            new = f"{sid}_{sha256(raw.encode())[:6]}"
+        else:
+            return sid
+        others = ", ".join(repr(n) for n in sorted(names_of[sid]) if n != raw) or "another submission"
+        collisions[new] = (f"this name ({raw!r}) and {others} both become {sid!r} as a file name: graded as "
+                           f"{new!r}; check that this is the right student")
+        return new
+
+    for item in found:
+        item.student = unique(item.student, item.raw_name, item.uid)
     by_student: dict[str, list[_Found]] = {}
-    for item in items:
+    for item in found:
         by_student.setdefault(item.student, []).append(item)
     submissions = [_choose(student, group, lesson, workdir, records) for student, group in sorted(by_student.items())]
-
+    for (sid, raw), skipped in skipped_only.items():
+        student = unique(sid, raw, "")
+        for record in skipped:
+            record.student = student
+        if student in by_student:
+            continue
+        why = "; ".join(f"{r.file} ({r.outcome})" for r in skipped)
+        submissions.append(UploadSubmission(student, None, skipped[0].file,
+                                            [f"nothing could be graded: every file was skipped: {why}"]))
+    for submission in submissions:
+        if submission.student in collisions:
+            submission.flags.insert(0, collisions[submission.student])
+    for record in records:
+        record.sha256 = record.sha256 or hashes.get(record.file, "")
+    submissions.sort(key=lambda s: s.student)
     _write_report(workdir, records)
     return submissions
+
+
+def verify_upload(source: str | os.PathLike, records: list[FileRecord]) -> list[FileRecord]:
+    """The files of the upload whose bytes differ from what intake read (changed or gone).
+
+    Parameters
+    ----------
+    source : str or path-like
+        The folder or .zip given to :func:`collect`.
+    records : list of FileRecord
+        From :func:`collect` (:func:`read_report`); rows without a ``sha256`` are not checked.
+
+    Returns
+    -------
+    list of FileRecord
+        The records whose file now has other bytes, or cannot be read.
+    """
+    source = Path(source)
+    now: dict[str, str] = {}
+    try:
+        if source.is_file():
+            with zipfile.ZipFile(source) as archive:
+                for info in archive.infolist():
+                    name = info.filename.replace("\\", "/")
+                    if any(r.file == name and r.sha256 for r in records):
+                        now[name] = sha256(archive.read(info))
+        else:
+            for record in records:
+                path = source.joinpath(*PurePosixPath(record.file).parts)
+                if record.sha256 and path.is_file() and not path.is_symlink():
+                    now[record.file] = sha256(path.read_bytes())
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        pass  # unreadable now: every checked file counts as changed
+    return [r for r in records if r.sha256 and now.get(r.file) != r.sha256]
 
 
 def _write_report(workdir: Path, records: list[FileRecord]) -> None:
     records.sort(key=lambda r: r.file)
     with open(workdir / REPORT_NAME, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "student", "outcome"])
-        writer.writerows([r.file, r.student, r.outcome] for r in records)
+        writer.writerow(["file", "student", "outcome", "sha256", "working_copy", "working_sha256"])
+        writer.writerows([r.file, r.student, r.outcome, r.sha256, r.working_copy, r.working_sha256] for r in records)
 
 
-def _choose(student: str, group: list[_Found], lesson: str, workdir: Path, records: list[FileRecord]) -> Submission:
+def _choose(student: str, group: list[_Found], lesson: str, workdir: Path, records: list[FileRecord]) -> UploadSubmission:
     """Pick the notebook to grade among one student's files; record and flag the rest."""
     notebooks = [f for f in group if f.rel.suffix.lower() == ".ipynb"]
     others = [f for f in group if f not in notebooks]
     for item in others:
         records.append(FileRecord(str(item.rel), student, NOT_NOTEBOOK))
     flags = []
-    if any(f.late for f in group):
-        flags.append("the LMS marked a submission late")
+    notes = [LATE] if any(f.late for f in group) else []
+    uid = next((f.uid for f in group if f.uid), "")
     lesson_named = [f for f in notebooks if f.stem.lower() == lesson.lower() or f.plain_file]
     candidates = lesson_named or notebooks
     if not candidates:
-        handed_in = ", ".join(f.rel.name for f in others)
-        return Submission(student, None, str(others[0].rel) if others else "",
-                          [f"no notebook found; handed in: {handed_in}"])
+        handed_in = ", ".join(str(f.rel) for f in others)
+        return UploadSubmission(student, None, str(others[0].rel) if others else "",
+                                [f"no notebook found; handed in: {handed_in}"], lms_user_id=uid, lms_notes=notes)
     ordered = sorted(candidates, key=lambda f: (f.resubmission, f.mtime, str(f.rel)))
     chosen = ordered[-1]
     if not lesson_named:
         flags.append(f"notebook renamed to {chosen.rel.name!r}; graded it as {lesson}.ipynb")
-    if len(ordered) > 1:
-        earlier = ", ".join(f.rel.name for f in ordered[:-1])
-        flags.append(f"{len(ordered)} submissions: graded the latest ({chosen.rel.name}); not graded: {earlier}")
+    if len(ordered) > 1:  # full paths in the upload: two folders can hold files of the same name
+        earlier = ", ".join(str(f.rel) for f in ordered[:-1])
+        flags.append(f"{len(ordered)} submissions: graded the latest ({chosen.rel}); not graded: {earlier}")
     for item in ordered[:-1]:
         records.append(FileRecord(str(item.rel), student, EARLIER))
     for item in notebooks:
         if item not in candidates:
             records.append(FileRecord(str(item.rel), student, OTHER_NOTEBOOK))
-            flags.append(f"also handed in {item.rel.name} (not graded)")
+            flags.append(f"also handed in {item.rel} (not graded)")
     if others:
-        flags.append("also handed in " + ", ".join(f.rel.name for f in others) + " (not notebooks; not graded)")
-    records.append(FileRecord(str(chosen.rel), student, GRADED))
+        flags.append("also handed in " + ", ".join(str(f.rel) for f in others) + " (not notebooks; not graded)")
     copy = workdir / "submissions" / f"{student}.ipynb"
     copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(chosen.path, copy)
-    return Submission(student, copy, str(chosen.rel), flags)
+    data = chosen.path.read_bytes()  # the bytes graded: kept in memory, the file on disk may be tampered with
+    copy.write_bytes(data)
+    digest = sha256(data)
+    records.append(FileRecord(str(chosen.rel), student, GRADED, working_copy=copy.relative_to(workdir).as_posix(),
+                              working_sha256=digest))
+    return UploadSubmission(student, copy, str(chosen.rel), flags, lms_user_id=uid, lms_notes=notes,
+                            sha256=digest, data=data)
 
 
 def read_report(workdir: str | os.PathLike) -> list[FileRecord]:

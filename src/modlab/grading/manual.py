@@ -1,7 +1,8 @@
 """The manual-grading sheet: every free response beside its rubric, and reading it back once filled in.
 
-``manual_grading.csv`` has one row per student and free response: ``student, question, label, points,
-answer, rubric, score, comment``. The instructor fills ``score`` (0..points; blank = not graded yet) and
+``manual_grading.csv`` has one row per student and free response, sorted by question then student (grade one
+reflection across the class): ``student, question, label, points, answer, rubric_and_model_answer, score,
+comment``. The instructor fills ``score`` (0..points; blank = not graded yet) and
 ``comment`` (shown to the student) in any spreadsheet program, then runs ``modlab grade --import-manual``.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +18,33 @@ import pandas as pd
 from modlab.grading.feedback import number
 from modlab.grading.model import NotebookResult
 
-COLUMNS = ["student", "question", "label", "points", "answer", "rubric", "score", "comment"]
+COLUMNS = ["student", "question", "label", "points", "answer", "rubric_and_model_answer", "score", "comment"]
 REQUIRED = ["student", "question", "score", "comment"]
+#: First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_DECIMAL_COMMA = re.compile(r"^\d*,\d{1,2}$")  # "2,5" from a comma-decimal locale; "1,000" is not a score
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: a leading ``'`` before ``= + - @``, tab or CR.
+
+    Parameters
+    ----------
+    text : str
+        A text cell of grades.csv or manual_grading.csv.
+
+    Returns
+    -------
+    str
+        ``text``, with ``'`` in front when it starts with one of :data:`FORMULA_START`. Source: OWASP,
+        "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection).
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unsafe_cell(text: str) -> str:
+    """Undo :func:`safe_cell` (ids read back from a sheet); any other text is returned as it is."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 class ManualSheetError(ValueError):
@@ -34,17 +61,20 @@ def sheet_frame(results: list[NotebookResult]) -> pd.DataFrame:
     Parameters
     ----------
     results : list of NotebookResult
-        Graded submissions, in the order the rows should appear.
+        Graded submissions.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`, all text; one row per student and free response.
+        Columns :data:`COLUMNS`, all text (escaped with :func:`safe_cell`); one row per student and free
+        response, sorted by question (in lesson order) then student.
     """
     rows = [
-        [result.student, r.grade_id, r.label, number(r.points), r.text.strip(), r.rubric.strip(), number(r.score), r.comment]
-        for result in results
-        for r in result.free_responses
+        [safe_cell(result.student), r.grade_id, r.label, number(r.points), safe_cell(r.text.strip()),
+         safe_cell(r.rubric.strip()), number(r.score), safe_cell(r.comment)]
+        for index, r, result in sorted(
+            ((i, r, result) for result in results for i, r in enumerate(result.free_responses)),
+            key=lambda row: (row[0], row[1].grade_id, row[2].student))
     ]
     return pd.DataFrame(rows, columns=COLUMNS, dtype=str)
 
@@ -103,7 +133,7 @@ def read_sheet(path: str | os.PathLike, results: list[NotebookResult]) -> dict[t
     found, first_row, problems = {}, {}, []
     for index, row in sheet.iterrows():
         line = index + 2  # header is row 1
-        student, question = row["student"].strip(), row["question"].strip()
+        student, question = unsafe_cell(row["student"].strip()), row["question"].strip()
         text = row["score"].strip()
         if student not in students:
             problems.append(f"row {line}: unknown student {student!r}")
@@ -117,6 +147,10 @@ def read_sheet(path: str | os.PathLike, results: list[NotebookResult]) -> dict[t
         first_row[student, question] = line
         score = None
         if text:
+            if "," in text and not _DECIMAL_COMMA.match(text):
+                problems.append(f"row {line}: score {text!r} is not a number of points (a comma is read only as "
+                                "a decimal comma, as in 2,5)")
+                continue
             try:
                 score = float(text.replace(",", "."))  # "2,5" from a spreadsheet in a comma-decimal locale
             except ValueError:
@@ -126,7 +160,7 @@ def read_sheet(path: str | os.PathLike, results: list[NotebookResult]) -> dict[t
             if not math.isfinite(score) or not 0 <= score <= top:
                 problems.append(f"row {line}: score {text} is outside 0..{number(top)} for {question}")
                 continue
-        found[student, question] = (score, row["comment"].strip())
+        found[student, question] = (score, unsafe_cell(row["comment"].strip()))
     if problems:
         raise ManualSheetError(path, problems)
     return found
