@@ -393,3 +393,40 @@ def test_notebooks_in_flight_beside_others_when_a_run_stopped_are_graded_again_a
         "alice": (9, []), "bob": (1, [batch.STOPPED_AGAIN])}
     assert batch.STOPPED_AGAIN == "the previous run stopped while grading this notebook; graded again, on its own"
     assert not list((out / "work" / "inflight").glob("*.json"))
+
+
+def test_pool_workers_die_with_a_killed_grader(tmp_path):
+    """A notebook can `kill -9` the grader; its pool workers must not live on (found by a breaker)."""
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from modlab.grading import batch\n"
+        "with ProcessPoolExecutor(max_workers=2, initializer=batch._worker_dies_with_grader, initargs=(os.getpid(),)) as pool:\n"
+        "    pids = {f.result() for f in [pool.submit(os.getpid) for _ in range(4)]}\n"
+        "    print(' '.join(map(str, pids)), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert grader.stdout.readline().split()
+    time.sleep(0.5)  # the pool may start its second worker after the first has done every task
+    workers = [int(pid) for pid in Path(f"/proc/{grader.pid}/task/{grader.pid}/children").read_text().split()]
+    assert workers and grader.pid not in workers
+    grader.kill()
+    grader.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)]
+    assert not alive, f"pool workers {alive} outlived the killed grader"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

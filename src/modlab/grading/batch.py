@@ -176,6 +176,29 @@ def _work(grade: Callable, submission: Submission, spec: Any, cell_timeout: floa
     return grade(submission, spec, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout)
 
 
+def _worker_dies_with_grader(grader_pid: int) -> None:
+    """Pool-worker initializer: a worker outlives a killed grader otherwise (a notebook can `kill -9` it).
+
+    Parameters
+    ----------
+    grader_pid : int
+        The process that starts the pool; if it died before this worker asked to be signalled, exit now.
+    """
+    import signal
+
+    from modlab.grading.sandbox import die_with_parent
+
+    die_with_parent(signal.SIGTERM)
+    if os.getppid() != grader_pid:  # the grader died between fork and prctl: no signal will come
+        os._exit(1)
+
+
+def _niced_worker(grader_pid: int) -> None:
+    """Initializer of the gradebook keeper: low priority, and gone with the grader like the graders' workers."""
+    os.nice(10)
+    _worker_dies_with_grader(grader_pid)
+
+
 def _engine() -> Callable:
     from modlab.grading.engine import grade_submission
 
@@ -257,7 +280,7 @@ def run_all(
             done(placeholder_result(submission, spec, "no notebook for this lesson was found in the upload"), submission)
     while queue:
         suspects: list[Submission] = []
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_dies_with_grader, initargs=(os.getpid(),)) as pool:
             running: dict[Any, Submission] = {}
             # Keep only `jobs` tasks in flight: when a worker dies, the suspects are exactly those.
             while queue or running:
@@ -279,7 +302,7 @@ def run_all(
         # Retry each suspect alone: the one that kills its worker again is the culprit.
         for submission in suspects:
             submission = start(submission)
-            with ProcessPoolExecutor(max_workers=1) as pool:
+            with ProcessPoolExecutor(max_workers=1, initializer=_worker_dies_with_grader, initargs=(os.getpid(),)) as pool:
                 try:
                     done(pool.submit(_work, grade, submission, *args).result(), submission)
                 except BrokenProcessPool:
@@ -594,7 +617,7 @@ def grade_batch(
 
     # nbgrader is slow to import and to create a database (it runs alembic): do it in a process of its own
     # while the notebooks are graded, at low priority so the students' kernels get the CPU first.
-    with ProcessPoolExecutor(max_workers=1, initializer=os.nice, initargs=(10,)) as keeper:
+    with ProcessPoolExecutor(max_workers=1, initializer=_niced_worker, initargs=(os.getpid(),)) as keeper:
         prepared = keeper.submit(_prepare_gradebook, outline.solution_path, outline.lesson, out)
         options = dict(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, grade=grade, progress=progress,
                        prepare=prepare, on_start=on_start, on_done=on_done)

@@ -64,7 +64,7 @@ def _limit_child(memory: int, file_size: int) -> None:
     tasks = _user_tasks()
     if tasks:
         _lower(resource.RLIMIT_NPROC, tasks + PROCESS_MARGIN)
-    _die_with_parent(signal.SIGKILL)
+    die_with_parent(signal.SIGKILL)
 
 
 def _lower(limit: int, value: int) -> None:
@@ -104,7 +104,7 @@ def _prctl(option: int, value: int) -> bool:
         return False
 
 
-def _die_with_parent(sig: int) -> None:
+def die_with_parent(sig: int) -> None:
     """Ask Linux to send ``sig`` to this process when its parent dies, so no kernel outlives its grader."""
     _prctl(_PR_SET_PDEATHSIG, sig)  # not Linux: the grader's kill of the process group still ends it
 
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         _run_kernel(kernel_args)
         return 0
     # If the grader (or its batch worker) dies, the supervisor tears everything down (SIGTERM below).
-    _die_with_parent(signal.SIGTERM)
+    die_with_parent(signal.SIGTERM)
     # Orphans of the kernel's processes come here, so kill_descendants finds them all.
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGTERM, _teardown)
