@@ -660,8 +660,22 @@ def run_notebook(
 
 
 # ------------------------------------------------------------------------------------------- grading
-def _hidden_tests_pass(question: QuestionSpec, value: Any) -> bool:
-    """Run the hidden tests here, in a fresh namespace: any exception (not only AssertionError) fails."""
+def hidden_tests_pass(question: QuestionSpec, value: Any) -> bool:
+    """Run a question's hidden tests in this process, in a fresh namespace; the grader's only pass/fail rule.
+
+    Parameters
+    ----------
+    question : QuestionSpec
+        Its ``hidden_tests`` code (from the solution notebook) reads ``question.name``, ``math``, ``np``,
+        ``pd`` and ``data`` (:mod:`modlab.data`) only.
+    value : object
+        The answer as plain data (numbers, strings, bools, None, lists and dicts of these).
+
+    Returns
+    -------
+    bool
+        True when the code runs through; any exception (not only AssertionError) means failed.
+    """
     import numpy as np
     import pandas as pd
 
@@ -747,7 +761,7 @@ def _judge(question: QuestionSpec, spec: LessonSpec, reply: dict | None, why_not
             result.status = NOT_PLAIN_DATA
             result.message = _not_plain_message(question, record.get("type"), str(err))
             return result
-        passed = _hidden_tests_pass(question, value)
+        passed = hidden_tests_pass(question, value)
         result.status = CORRECT if passed else INCORRECT
         result.score = question.points if passed else 0.0
         result.message = _kit_message(question, spec, value)
